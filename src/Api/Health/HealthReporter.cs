@@ -1,0 +1,73 @@
+using IdentityEhr.Embedded;
+using IdentityEhr.Ethereum;
+using IdentityEhr.Ethereum.Rpc;
+using IdentityEhr.Storage;
+
+namespace IdentityEhr.Api.Health;
+
+/// <summary>Probes the database and the chain, each within a bounded time.</summary>
+internal sealed class HealthReporter(Infrastructure infrastructure)
+{
+    private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(5);
+
+    public async Task<HealthReport> ReportAsync(CancellationToken cancellationToken)
+    {
+        var database = ProbeDatabaseAsync(cancellationToken);
+        var chain = ProbeChainAsync(cancellationToken);
+        await Task.WhenAll(database, chain);
+        var healthy = database.Result.Status == "up" && chain.Result.Status == "up";
+        return new HealthReport(healthy ? "healthy" : "unhealthy", database.Result, chain.Result);
+    }
+
+    private async Task<DatabaseHealth> ProbeDatabaseAsync(CancellationToken cancellationToken)
+    {
+        var endpoint = infrastructure.Database;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(s_probeTimeout);
+        try
+        {
+            var info = await PostgresServer.ProbeAsync(endpoint.ConnectionString, timeout.Token);
+            return new DatabaseHealth("up", endpoint.IsEmbedded, $"PostgreSQL {info.ServerVersion}", info.Host, info.Port, info.Database, Error: null);
+        }
+        catch (DatabaseUnavailableException e)
+        {
+            return new DatabaseHealth("down", endpoint.IsEmbedded, null, null, null, null, e.Message);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new DatabaseHealth("down", endpoint.IsEmbedded, null, null, null, null, $"no answer within {s_probeTimeout.TotalSeconds:0} s");
+        }
+    }
+
+    private async Task<ChainHealth> ProbeChainAsync(CancellationToken cancellationToken)
+    {
+        var endpoint = infrastructure.Chain;
+        var rpc = EthereumRpcClient.DescribeEndpoint(endpoint.Rpc);
+        var contracts = endpoint.Contracts is { } c
+            ? new ContractsHealth(c.DidRegistry.ToString(), c.AuditAnchor.ToString(), c.ServiceIdentity.ToString())
+            : null;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(s_probeTimeout);
+        using var client = new EthereumRpcClient(endpoint.Rpc);
+        try
+        {
+            var chainId = await client.GetChainIdAsync(timeout.Token);
+            if (chainId != endpoint.ChainId)
+            {
+                return new ChainHealth("down", endpoint.IsEmbedded, endpoint.ChainId, rpc, null, contracts,
+                    $"the node now reports chain id {chainId}");
+            }
+
+            var block = await client.GetBlockNumberAsync(timeout.Token);
+            return new ChainHealth("up", endpoint.IsEmbedded, chainId, rpc, block, contracts, Error: null);
+        }
+        catch (EthereumException e)
+        {
+            return new ChainHealth("down", endpoint.IsEmbedded, endpoint.ChainId, rpc, null, contracts, e.Message);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new ChainHealth("down", endpoint.IsEmbedded, endpoint.ChainId, rpc, null, contracts, $"no answer within {s_probeTimeout.TotalSeconds:0} s");
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using IdentityEhr.Api;
+
+return await ServiceHost.RunAsync(args);

@@ -1,0 +1,113 @@
+using System.Text.Json.Serialization;
+using IdentityEhr.Api.Health;
+using IdentityEhr.Embedded;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace IdentityEhr.Api;
+
+/// <summary>Starts the service: its infrastructure (given or embedded), then the HTTP API on top of it.</summary>
+internal static class ServiceHost
+{
+    /// <summary>Where the service listens when neither <c>--urls</c> nor <c>ASPNETCORE_URLS</c> says otherwise.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>Where the embedded defaults keep their data when <c>EHR_DATA_DIR</c> is unset, relative to the working folder.</summary>
+    public const string DefaultDataDirectory = ".ehr";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        EhrSettings settings;
+        try
+        {
+            settings = EhrSettings.Read(name => builder.Configuration[name]);
+        }
+        catch (InfrastructureConfigurationException e)
+        {
+            await Console.Error.WriteLineAsync($"identityehr: {e.Message}");
+            return 2;
+        }
+
+        // The service keeps its embedded data across restarts; throwaway folders are for tests and `ehr dev up`.
+        settings = settings with { DataDirectory = Path.GetFullPath(settings.DataDirectory ?? DefaultDataDirectory) };
+
+        using var stopping = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            stopping.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        Infrastructure infrastructure;
+        using (var loggerFactory = LoggerFactory.Create(b => b.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true)))
+        {
+            try
+            {
+                infrastructure = await Infrastructure.StartAsync(settings, loggerFactory.CreateLogger("IdentityEhr.Infrastructure"), stopping.Token);
+            }
+            catch (InfrastructureException e)
+            {
+                await Console.Error.WriteLineAsync($"identityehr: {e.Message}");
+                return 1;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return 130;
+            }
+            finally
+            {
+                // From here on the host's own console lifetime handles Ctrl-C.
+                Console.CancelKeyPress -= onCancel;
+            }
+        }
+
+        await using (infrastructure)
+        {
+            var app = Build(builder, infrastructure);
+            await using (app)
+            {
+                await app.StartAsync();
+                var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? DefaultUrl;
+                Console.WriteLine($"IdentityEhr is running at {address}  (health: {address}/health, API docs: {address}/swagger). Press Ctrl-C to stop.");
+                await app.WaitForShutdownAsync();
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Builds the HTTP application on running infrastructure; tests call this with their fixtures' infrastructure.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder, Infrastructure infrastructure)
+    {
+        builder.Services.AddSingleton(infrastructure);
+        builder.Services.AddSingleton<HealthReporter>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "IdentityEhr";
+            document.Info.Description = "Consent-gated access to encrypted FHIR records, with a verifiable audit log anchored on Ethereum.";
+            return Task.CompletedTask;
+        }));
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
+
+        var app = builder.Build();
+
+        // Every error leaves as RFC 9457 problem details, never with a stack trace.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.UseSwaggerUI(o =>
+        {
+            o.SwaggerEndpoint("/openapi/v1.json", "IdentityEhr v1");
+            o.RoutePrefix = "swagger";
+        });
+        app.MapHealthEndpoints();
+        return app;
+    }
+}
