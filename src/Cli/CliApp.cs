@@ -1,0 +1,37 @@
+using System.CommandLine;
+using IdentityEhr.Cli.Commands;
+
+namespace IdentityEhr.Cli;
+
+/// <summary>The <c>ehr</c> command line: parses, dispatches, and turns every failure into one line and an exit code.</summary>
+internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, string?> environment, HttpMessageHandler? httpHandler = null)
+{
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var context = new CliContext(output, error, environment, httpHandler);
+        var root = new RootCommand("ehr: patient wallet, provider, auditor and admin commands for IdentityEhr.")
+        {
+            HealthCommand.Create(context),
+            DevCommand.Create(context),
+        };
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // The parser reports "command not provided" alongside the specific complaint; show the specific one.
+            var reason = parsed.Errors.FirstOrDefault(e => !e.Message.StartsWith("Required command", StringComparison.Ordinal)) ?? parsed.Errors[0];
+            await error.WriteLineAsync($"ehr: {reason.Message} (see 'ehr --help')");
+            return ExitCodes.UsageError;
+        }
+
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync("ehr: interrupted");
+            return ExitCodes.Interrupted;
+        }
+    }
+}

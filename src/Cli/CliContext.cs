@@ -1,0 +1,23 @@
+namespace IdentityEhr.Cli;
+
+/// <summary>What every command gets: where to write, the environment, and how to make HTTP calls.</summary>
+internal sealed class CliContext(TextWriter output, TextWriter error, Func<string, string?> environment, HttpMessageHandler? httpHandler)
+{
+    public TextWriter Output { get; } = output;
+
+    public TextWriter Error { get; } = error;
+
+    public Func<string, string?> Environment { get; } = environment;
+
+    public HttpClient CreateHttpClient(TimeSpan timeout) =>
+        httpHandler is null
+            ? new HttpClient { Timeout = timeout }
+            : new HttpClient(httpHandler, disposeHandler: false) { Timeout = timeout };
+
+    /// <summary>Writes the one-line reason for a failure and returns its exit code.</summary>
+    public async Task<int> FailAsync(int exitCode, string reason)
+    {
+        await Error.WriteLineAsync($"ehr: {reason}");
+        return exitCode;
+    }
+}

@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace IdentityEhr.Cli.Commands;
+
+/// <summary><c>ehr health</c>: asks a running service for <c>/health</c> and shows the answer.</summary>
+internal static class HealthCommand
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+    private const int MaxBodyBytes = 64 * 1024;
+
+    public static Command Create(CliContext context)
+    {
+        var url = new Option<Uri>("--url")
+        {
+            Description = "The service's base URL (default: EHR_URL, or " + DefaultUrl + ").",
+            CustomParser = r => Uri.TryCreate(r.Tokens.Single().Value, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps)
+                ? u
+                : Fail(r, "--url must be an absolute http:// or https:// URL"),
+        };
+        var json = new Option<bool>("--json") { Description = "Print the service's JSON answer unchanged." };
+        var command = new Command("health", "Show whether a running service reaches its database and chain.") { url, json };
+        command.SetAction((parse, cancellationToken) =>
+            RunAsync(context, parse.GetValue(url), parse.GetValue(json), cancellationToken));
+        return command;
+    }
+
+    private static Uri Fail(System.CommandLine.Parsing.ArgumentResult result, string message)
+    {
+        result.AddError(message);
+        return null!;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, Uri? url, bool json, CancellationToken cancellationToken)
+    {
+        if (url is null)
+        {
+            var fromEnvironment = context.Environment("EHR_URL");
+            if (fromEnvironment is not null && !Uri.TryCreate(fromEnvironment, UriKind.Absolute, out url))
+            {
+                return await context.FailAsync(ExitCodes.UsageError, "EHR_URL must be an absolute http:// or https:// URL");
+            }
+
+            url ??= new Uri(DefaultUrl);
+        }
+
+        var target = new Uri(url, "/health");
+        using var http = context.CreateHttpClient(TimeSpan.FromSeconds(15));
+        string body;
+        int status;
+        try
+        {
+            using var response = await http.GetAsync(target, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            status = (int)response.StatusCode;
+            if (response.Content.Headers.ContentLength > MaxBodyBytes)
+            {
+                return await context.FailAsync(ExitCodes.Unavailable, $"{target} answered with an oversized body");
+            }
+
+            body = await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            return await context.FailAsync(ExitCodes.Unavailable, $"cannot reach {url.GetLeftPart(UriPartial.Authority)}: {e.HttpRequestError switch
+            {
+                HttpRequestError.ConnectionError => "connection refused or no route",
+                HttpRequestError.NameResolutionError => "unknown host",
+                _ => e.Message,
+            }}");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return await context.FailAsync(ExitCodes.Unavailable, $"{url.GetLeftPart(UriPartial.Authority)} did not answer within 15 s");
+        }
+
+        JsonElement report;
+        try
+        {
+            report = JsonSerializer.Deserialize<JsonElement>(body);
+        }
+        catch (JsonException)
+        {
+            return await context.FailAsync(ExitCodes.Unavailable, $"{target} answered HTTP {status} with a body that is not JSON");
+        }
+
+        var healthy = status == 200 && report.ValueKind == JsonValueKind.Object
+            && report.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String && s.GetString() == "healthy";
+        if (json)
+        {
+            await context.Output.WriteLineAsync(body);
+        }
+        else
+        {
+            Render(context.Output, report, healthy);
+        }
+
+        return healthy ? ExitCodes.Success : ExitCodes.CheckFailed;
+    }
+
+    private static void Render(TextWriter output, JsonElement report, bool healthy)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = AnsiSupport.Detect,
+            ColorSystem = ColorSystemSupport.Detect,
+        });
+        var table = new Table().AddColumn("part").AddColumn("status").AddColumn("details");
+        AddRow(table, report, "database", d => $"{Text(d, "server")} at {Text(d, "host")}:{Text(d, "port")}, database {Text(d, "database")}{(Flag(d, "embedded") ? " (embedded)" : "")}");
+        AddRow(table, report, "chain", c => $"chain id {Text(c, "chainId")} at {Text(c, "rpc")}, block {Text(c, "latestBlock")}{(Flag(c, "embedded") ? " (embedded)" : "")}"
+            + (c.TryGetProperty("contracts", out var k) && k.ValueKind == JsonValueKind.Object
+                ? $"; registry {Text(k, "didRegistry")}, anchor {Text(k, "auditAnchor")}"
+                : string.Empty));
+        console.Write(table);
+        console.MarkupLine(healthy ? "[green]healthy[/]" : "[red]unhealthy[/]");
+    }
+
+    private static void AddRow(Table table, JsonElement report, string part, Func<JsonElement, string> describe)
+    {
+        if (report.ValueKind != JsonValueKind.Object || !report.TryGetProperty(part, out var element) || element.ValueKind != JsonValueKind.Object)
+        {
+            table.AddRow(part, "?", "missing from the answer");
+            return;
+        }
+
+        var status = Text(element, "status");
+        var details = status == "up" ? describe(element) : Text(element, "error");
+        table.AddRow(new Markup(Markup.Escape(part)), new Markup(status == "up" ? "[green]up[/]" : $"[red]{Markup.Escape(status)}[/]"), new Markup(Markup.Escape(details)));
+    }
+
+    private static string Text(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) ? value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.Number => value.GetRawText(),
+            _ => "?",
+        } : "?";
+
+    private static bool Flag(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.True;
+}
