@@ -50,8 +50,7 @@ public static class PostgresServer
     public static async Task<DatabaseServerInfo> ProbeAsync(string connectionString, CancellationToken cancellationToken = default)
     {
         var builder = Parse(connectionString);
-        var connection = await OpenAsync(builder, cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        return await WithConnectionAsync(builder, async connection =>
         {
             using var command = new NpgsqlCommand("SELECT current_setting('server_version'), current_database()", connection);
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -61,7 +60,7 @@ public static class PostgresServer
             // Debian builds report "15.18 (Debian 15.18-0+deb12u1)": keep the number.
             var space = version.IndexOf(' ', StringComparison.Ordinal);
             return new DatabaseServerInfo(space > 0 ? version[..space] : version, builder.Host!, builder.Port, reader.GetString(1));
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Creates a database when it does not exist yet.</summary>
@@ -80,8 +79,7 @@ public static class PostgresServer
         }
 
         var builder = Parse(connectionString);
-        var connection = await OpenAsync(builder, cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        return await WithConnectionAsync(builder, async connection =>
         {
             using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection);
             exists.Parameters.Add(new NpgsqlParameter { Value = database });
@@ -91,7 +89,7 @@ public static class PostgresServer
             }
 
             return await CreateDatabaseAsync(connection, database, cancellationToken).ConfigureAwait(false);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<bool> CreateDatabaseAsync(NpgsqlConnection connection, string database, CancellationToken cancellationToken)
@@ -137,20 +135,36 @@ public static class PostgresServer
         return new NpgsqlConnectionStringBuilder(connectionString);
     }
 
-    private static async Task<NpgsqlConnection> OpenAsync(NpgsqlConnectionStringBuilder builder, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="work"/> on an open connection; any failure to reach or talk to the server becomes one exception.</summary>
+    private static async Task<T> WithConnectionAsync<T>(
+        NpgsqlConnectionStringBuilder builder, Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
     {
-        var connection = new NpgsqlConnection(builder.ConnectionString);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw new DatabaseUnavailableException(
-                $"cannot connect to PostgreSQL at {builder.Host}:{builder.Port} (database '{builder.Database ?? builder.Username}'): {Describe(e)}",
-                isTransient: e is not PostgresException, e);
+            var connection = new NpgsqlConnection(builder.ConnectionString);
+            await using (connection.ConfigureAwait(false))
+            {
+                try
+                {
+                    await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                    return await work(connection).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException or IOException)
+                {
+                    // A pooled connection to a server that restarted or went away fails on first use: drop the pool and
+                    // try once more on a fresh connection, so the error describes the server as it is now.
+                    NpgsqlConnection.ClearPool(connection);
+                    var permanent = e is PostgresException { SqlState: "28P01" or "28000" or "3D000" };
+                    if (attempt == 1 && !permanent)
+                    {
+                        continue;
+                    }
+
+                    throw new DatabaseUnavailableException(
+                        $"cannot connect to PostgreSQL at {builder.Host}:{builder.Port} (database '{builder.Database ?? builder.Username}'): {Describe(e)}",
+                        isTransient: !permanent, e);
+                }
+            }
         }
     }
 

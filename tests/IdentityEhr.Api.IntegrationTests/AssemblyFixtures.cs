@@ -1,0 +1,4 @@
+using IdentityEhr.Testing;
+
+[assembly: AssemblyFixture(typeof(PostgresFixture))]
+[assembly: AssemblyFixture(typeof(AnvilFixture))]
