@@ -9,6 +9,9 @@ internal sealed class CliContext(TextWriter output, TextWriter error, Func<strin
 
     public Func<string, string?> Environment { get; } = environment;
 
+    /// <summary>Colour and box drawing only for a person at a terminal; pipes and files get plain text.</summary>
+    public bool OutputIsTerminal => ReferenceEquals(Output, Console.Out) && !Console.IsOutputRedirected;
+
     public HttpClient CreateHttpClient(TimeSpan timeout) =>
         httpHandler is null
             ? new HttpClient { Timeout = timeout }

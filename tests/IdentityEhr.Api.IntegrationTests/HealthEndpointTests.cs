@@ -98,4 +98,15 @@ public sealed class HealthEndpointTests(PostgresFixture postgres, AnvilFixture a
 
         Assert.Equal((0, ""), (exitCode, error.ToString()));
     }
+
+    [Fact]
+    public async Task Ehr_health_prints_plain_text_when_output_is_not_a_terminal()
+    {
+        using var output = new StringWriter();
+        var cli = new Cli.CliApp(output, TextWriter.Null, _ => null);
+
+        await cli.RunAsync(["health", "--url", _service.BaseAddress.ToString()], TestContext.Current.CancellationToken);
+
+        Assert.Equal((true, false), (output.ToString().TrimEnd().EndsWith("healthy", StringComparison.Ordinal), output.ToString().Contains('\u001b', StringComparison.Ordinal)));
+    }
 }

@@ -92,19 +92,20 @@ internal static class HealthCommand
         }
         else
         {
-            Render(context.Output, report, healthy);
+            Render(context, report, healthy);
         }
 
         return healthy ? ExitCodes.Success : ExitCodes.CheckFailed;
     }
 
-    private static void Render(TextWriter output, JsonElement report, bool healthy)
+    private static void Render(CliContext context, JsonElement report, bool healthy)
     {
+        var terminal = context.OutputIsTerminal;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new AnsiConsoleOutput(output),
-            Ansi = AnsiSupport.Detect,
-            ColorSystem = ColorSystemSupport.Detect,
+            Out = new AnsiConsoleOutput(context.Output),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
         });
         var table = new Table().AddColumn("part").AddColumn("status").AddColumn("details");
         AddRow(table, report, "database", d => $"{Text(d, "server")} at {Text(d, "host")}:{Text(d, "port")}, database {Text(d, "database")}{(Flag(d, "embedded") ? " (embedded)" : "")}");
