@@ -1,0 +1,194 @@
+using RandomNumberGenerator = System.Security.Cryptography.RandomNumberGenerator;
+using Org.BouncyCastle.Asn1.X9;
+using Org.BouncyCastle.Crypto.Digests;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Crypto.Signers;
+using Org.BouncyCastle.Math;
+using Org.BouncyCastle.Math.EC;
+
+namespace IdentityEhr.Ethereum.Crypto;
+
+/// <summary>The secp256k1 curve: key derivation, point checks, and ECDSA over a 32-byte message hash.</summary>
+/// <remarks>
+/// SEC 2 §2.4.1 (curve), SEC 1 §2.3.3–2.3.4 (point encoding), RFC 6979 (deterministic nonces). Signatures are the 64-byte
+/// <c>r ‖ s</c> form with <c>s</c> normalised to the lower half of the order, as Ethereum (EIP-2) and ES256K require.
+/// </remarks>
+public static class Secp256k1
+{
+    /// <summary>The size of a private key (the scalar <c>d</c>) in bytes.</summary>
+    public const int PrivateKeySizeInBytes = 32;
+
+    /// <summary>The size of a compressed public key (<c>02|03 ‖ x</c>) in bytes.</summary>
+    public const int CompressedPublicKeySizeInBytes = 33;
+
+    /// <summary>The size of an uncompressed public key (<c>04 ‖ x ‖ y</c>) in bytes.</summary>
+    public const int UncompressedPublicKeySizeInBytes = 65;
+
+    /// <summary>The size of a signature (<c>r ‖ s</c>) in bytes.</summary>
+    public const int SignatureSizeInBytes = 64;
+
+    /// <summary>The size of the message hash that is signed, in bytes.</summary>
+    public const int HashSizeInBytes = 32;
+
+    private static readonly X9ECParameters s_curve = Org.BouncyCastle.Asn1.Sec.SecNamedCurves.GetByName("secp256k1");
+    private static readonly ECDomainParameters s_domain = new(s_curve.Curve, s_curve.G, s_curve.N, s_curve.H);
+    private static readonly BigInteger s_halfOrder = s_curve.N.ShiftRight(1);
+
+    /// <summary>Checks that a private key is a scalar in <c>[1, n−1]</c>.</summary>
+    /// <param name="privateKey">The 32-byte big-endian scalar.</param>
+    /// <returns><see langword="true"/> when it is a valid private key; otherwise <see langword="false"/>.</returns>
+    public static bool IsValidPrivateKey(ReadOnlySpan<byte> privateKey)
+    {
+        if (privateKey.Length != PrivateKeySizeInBytes)
+        {
+            return false;
+        }
+
+        var d = new BigInteger(1, privateKey.ToArray());
+        return d.SignValue > 0 && d.CompareTo(s_curve.N) < 0;
+    }
+
+    /// <summary>Generates a private key from the system's cryptographic random source.</summary>
+    /// <returns>A new 32-byte private key; the caller clears it when done.</returns>
+    public static byte[] GeneratePrivateKey()
+    {
+        var key = new byte[PrivateKeySizeInBytes];
+        do
+        {
+            RandomNumberGenerator.Fill(key);
+        }
+        while (!IsValidPrivateKey(key));
+
+        return key;
+    }
+
+    /// <summary>Computes the compressed public key of a private key.</summary>
+    /// <param name="privateKey">The 32-byte private key.</param>
+    /// <returns>The 33-byte compressed public key.</returns>
+    /// <exception cref="ArgumentException"><paramref name="privateKey"/> is not a valid private key.</exception>
+    public static byte[] DerivePublicKey(ReadOnlySpan<byte> privateKey)
+    {
+        if (!IsValidPrivateKey(privateKey))
+        {
+            throw new ArgumentException("A secp256k1 private key is a 32-byte scalar in [1, n-1].", nameof(privateKey));
+        }
+
+        return s_domain.G.Multiply(new BigInteger(1, privateKey.ToArray())).Normalize().GetEncoded(true);
+    }
+
+    /// <summary>Checks and compresses a public key given compressed or uncompressed; the point must lie on the curve.</summary>
+    /// <param name="publicKey">33 bytes (<c>02|03 ‖ x</c>) or 65 bytes (<c>04 ‖ x ‖ y</c>).</param>
+    /// <param name="compressed">The 33-byte compressed form when the key is valid.</param>
+    /// <returns><see langword="true"/> when the bytes encode a point on the curve (not infinity); otherwise <see langword="false"/>.</returns>
+    public static bool TryCompress(ReadOnlySpan<byte> publicKey, out byte[] compressed)
+    {
+        compressed = [];
+        if (TryDecode(publicKey) is not { } point)
+        {
+            return false;
+        }
+
+        compressed = point.GetEncoded(true);
+        return true;
+    }
+
+    /// <summary>Checks and decompresses a public key; the point must lie on the curve.</summary>
+    /// <param name="publicKey">33 bytes (<c>02|03 ‖ x</c>) or 65 bytes (<c>04 ‖ x ‖ y</c>).</param>
+    /// <param name="uncompressed">The 65-byte uncompressed form when the key is valid.</param>
+    /// <returns><see langword="true"/> when the bytes encode a point on the curve; otherwise <see langword="false"/>.</returns>
+    public static bool TryDecompress(ReadOnlySpan<byte> publicKey, out byte[] uncompressed)
+    {
+        uncompressed = [];
+        if (TryDecode(publicKey) is not { } point)
+        {
+            return false;
+        }
+
+        uncompressed = point.GetEncoded(false);
+        return true;
+    }
+
+    /// <summary>Signs a 32-byte hash with a deterministic nonce (RFC 6979) and a low <c>s</c>.</summary>
+    /// <param name="hash">The 32-byte message hash.</param>
+    /// <param name="privateKey">The 32-byte private key.</param>
+    /// <returns>The 64-byte signature <c>r ‖ s</c>.</returns>
+    /// <exception cref="ArgumentException">The hash is not 32 bytes or the private key is invalid.</exception>
+    public static byte[] Sign(ReadOnlySpan<byte> hash, ReadOnlySpan<byte> privateKey)
+    {
+        if (hash.Length != HashSizeInBytes)
+        {
+            throw new ArgumentException("secp256k1 signs a 32-byte hash.", nameof(hash));
+        }
+
+        if (!IsValidPrivateKey(privateKey))
+        {
+            throw new ArgumentException("A secp256k1 private key is a 32-byte scalar in [1, n-1].", nameof(privateKey));
+        }
+
+        var signer = new ECDsaSigner(new HMacDsaKCalculator(new Sha256Digest()));
+        signer.Init(true, new ECPrivateKeyParameters(new BigInteger(1, privateKey.ToArray()), s_domain));
+        var rs = signer.GenerateSignature(hash.ToArray());
+        var s = rs[1].CompareTo(s_halfOrder) > 0 ? s_curve.N.Subtract(rs[1]) : rs[1];
+        var signature = new byte[SignatureSizeInBytes];
+        WriteScalar(rs[0], signature.AsSpan(0, 32));
+        WriteScalar(s, signature.AsSpan(32, 32));
+        return signature;
+    }
+
+    /// <summary>Verifies a signature <c>r ‖ s</c> over a 32-byte hash; a high <c>s</c> is refused (no malleable twins).</summary>
+    /// <param name="hash">The 32-byte message hash.</param>
+    /// <param name="signature">The 64-byte signature.</param>
+    /// <param name="publicKey">The public key, compressed or uncompressed.</param>
+    /// <returns><see langword="true"/> when the signature is valid; otherwise <see langword="false"/>.</returns>
+    public static bool Verify(ReadOnlySpan<byte> hash, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> publicKey)
+    {
+        if (hash.Length != HashSizeInBytes || signature.Length != SignatureSizeInBytes || TryDecode(publicKey) is not { } point)
+        {
+            return false;
+        }
+
+        var r = new BigInteger(1, signature[..32].ToArray());
+        var s = new BigInteger(1, signature[32..].ToArray());
+        if (r.SignValue == 0 || s.SignValue == 0 || r.CompareTo(s_curve.N) >= 0 || s.CompareTo(s_halfOrder) > 0)
+        {
+            return false;
+        }
+
+        var verifier = new ECDsaSigner();
+        verifier.Init(false, new ECPublicKeyParameters(point, s_domain));
+        return verifier.VerifySignature(hash.ToArray(), r, s);
+    }
+
+    private static ECPoint? TryDecode(ReadOnlySpan<byte> publicKey)
+    {
+        if (publicKey.Length is not (CompressedPublicKeySizeInBytes or UncompressedPublicKeySizeInBytes))
+        {
+            return null;
+        }
+
+        var prefix = publicKey[0];
+        if ((publicKey.Length == CompressedPublicKeySizeInBytes && prefix is not (0x02 or 0x03))
+            || (publicKey.Length == UncompressedPublicKeySizeInBytes && prefix != 0x04))
+        {
+            return null;
+        }
+
+        try
+        {
+            // DecodePoint checks the coordinates are field elements and the point is on the curve.
+            var point = s_curve.Curve.DecodePoint(publicKey.ToArray());
+            return point.IsInfinity || !point.IsValid() ? null : point.Normalize();
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static void WriteScalar(BigInteger value, Span<byte> destination)
+    {
+        var bytes = value.ToByteArrayUnsigned();
+        destination.Clear();
+        bytes.CopyTo(destination[(destination.Length - bytes.Length)..]);
+    }
+}
