@@ -1,6 +1,9 @@
 using System.Text.Json.Serialization;
+using IdentityEhr.Api.Dids;
 using IdentityEhr.Api.Health;
 using IdentityEhr.Embedded;
+using IdentityEhr.Identity.Methods;
+using IdentityEhr.Identity.Resolution;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -87,6 +90,9 @@ internal static class ServiceHost
     {
         builder.Services.AddSingleton(infrastructure);
         builder.Services.AddSingleton<HealthReporter>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IDidMethod, DidKey>();
+        builder.Services.AddSingleton(sp => new DidResolver(sp.GetServices<IDidMethod>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -108,6 +114,7 @@ internal static class ServiceHost
             o.RoutePrefix = "swagger";
         });
         app.MapHealthEndpoints();
+        app.MapResolutionEndpoints();
         return app;
     }
 }

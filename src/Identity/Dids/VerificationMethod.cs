@@ -103,7 +103,9 @@ public sealed class VerificationMethod
         return key is not null;
     }
 
-    internal JsonObject ToJson()
+    /// <summary>Writes the method as a new JSON object, as it stands in a DID document.</summary>
+    /// <returns>The JSON object.</returns>
+    public JsonObject ToJson()
     {
         var json = new JsonObject { ["id"] = IdText, ["type"] = Type, ["controller"] = Controller };
         if (PublicKeyMultibase is not null)
