@@ -4,14 +4,18 @@ using IdentityEhr.Cli.Commands;
 namespace IdentityEhr.Cli;
 
 /// <summary>The <c>ehr</c> command line: parses, dispatches, and turns every failure into one line and an exit code.</summary>
-internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, string?> environment, HttpMessageHandler? httpHandler = null)
+internal sealed class CliApp(
+    TextWriter output, TextWriter error, Func<string, string?> environment, HttpMessageHandler? httpHandler = null, TimeProvider? time = null)
 {
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var context = new CliContext(output, error, environment, httpHandler);
+        var context = new CliContext(output, error, environment, httpHandler, time ?? TimeProvider.System);
         var root = new RootCommand("ehr: patient wallet, provider, auditor and admin commands for IdentityEhr.")
         {
+            context.Url,
+            context.Json,
             HealthCommand.Create(context),
+            DidCommand.Create(context),
             DevCommand.Create(context),
         };
 
@@ -20,7 +24,8 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         {
             // The parser reports "command not provided" alongside the specific complaint; show the specific one.
             var reason = parsed.Errors.FirstOrDefault(e => !e.Message.StartsWith("Required command", StringComparison.Ordinal)) ?? parsed.Errors[0];
-            await error.WriteLineAsync($"ehr: {reason.Message} (see 'ehr --help')");
+            var oneLine = System.Text.RegularExpressions.Regex.Replace(reason.Message, @"\s+", " ", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)).Trim();
+            await error.WriteLineAsync($"ehr: {oneLine} (see 'ehr --help')");
             return ExitCodes.UsageError;
         }
 

@@ -1,13 +1,33 @@
+using System.CommandLine;
+
 namespace IdentityEhr.Cli;
 
-/// <summary>What every command gets: where to write, the environment, and how to make HTTP calls.</summary>
-internal sealed class CliContext(TextWriter output, TextWriter error, Func<string, string?> environment, HttpMessageHandler? httpHandler)
+/// <summary>What every command gets: where to write, the environment, the shared options, and how to make HTTP calls.</summary>
+internal sealed class CliContext(TextWriter output, TextWriter error, Func<string, string?> environment, HttpMessageHandler? httpHandler, TimeProvider time)
 {
+    /// <summary>The address the README's run command serves on.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
     public TextWriter Output { get; } = output;
 
     public TextWriter Error { get; } = error;
 
     public Func<string, string?> Environment { get; } = environment;
+
+    public TimeProvider Time { get; } = time;
+
+    /// <summary>Gets <c>--url</c>, taken by every command: the service to talk to.</summary>
+    public Option<Uri> Url { get; } = new("--url")
+    {
+        Description = $"The service's base URL (default: EHR_URL, or {DefaultUrl}).",
+        Recursive = true,
+        CustomParser = r => Uri.TryCreate(r.Tokens.Single().Value, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps)
+            ? u
+            : Invalid(r, "--url must be an absolute http:// or https:// URL"),
+    };
+
+    /// <summary>Gets <c>--json</c>, taken by every command: machine-readable output.</summary>
+    public Option<bool> Json { get; } = new("--json") { Description = "Print machine-readable JSON.", Recursive = true };
 
     /// <summary>Colour and box drawing only for a person at a terminal; pipes and files get plain text.</summary>
     public bool OutputIsTerminal => ReferenceEquals(Output, Console.Out) && !Console.IsOutputRedirected;
@@ -17,10 +37,40 @@ internal sealed class CliContext(TextWriter output, TextWriter error, Func<strin
             ? new HttpClient { Timeout = timeout }
             : new HttpClient(httpHandler, disposeHandler: false) { Timeout = timeout };
 
+    /// <summary>The service URL: <c>--url</c>, else <c>EHR_URL</c>, else the default; null with the reason when EHR_URL is bad.</summary>
+    public Uri? ServiceUrl(ParseResult parse, out string? problem)
+    {
+        problem = null;
+        if (parse.GetValue(Url) is { } given)
+        {
+            return given;
+        }
+
+        var fromEnvironment = Environment("EHR_URL");
+        if (fromEnvironment is null)
+        {
+            return new Uri(DefaultUrl);
+        }
+
+        if (Uri.TryCreate(fromEnvironment, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
+        {
+            return url;
+        }
+
+        problem = "EHR_URL must be an absolute http:// or https:// URL";
+        return null;
+    }
+
     /// <summary>Writes the one-line reason for a failure and returns its exit code.</summary>
     public async Task<int> FailAsync(int exitCode, string reason)
     {
         await Error.WriteLineAsync($"ehr: {reason}");
         return exitCode;
+    }
+
+    private static Uri Invalid(System.CommandLine.Parsing.ArgumentResult result, string message)
+    {
+        result.AddError(message);
+        return null!;
     }
 }

@@ -9,14 +9,10 @@ internal static class DevCommand
 {
     public static Command Create(CliContext context)
     {
-        var json = new Option<bool>("--json") { Description = "Print the endpoints as one JSON object." };
         var up = new Command(
             "up",
-            "Start a private PostgreSQL and a local anvil with the contracts deployed, print their endpoints as EHR_* variables, and stop both on Ctrl-C.")
-        {
-            json,
-        };
-        up.SetAction((parse, cancellationToken) => UpAsync(context, parse.GetValue(json), cancellationToken));
+            "Start a private PostgreSQL and a local anvil with the contracts deployed, print their endpoints as EHR_* variables, and stop both on Ctrl-C.");
+        up.SetAction((parse, cancellationToken) => UpAsync(context, parse.GetValue(context.Json), cancellationToken));
         return new Command("dev", "Development helpers.") { up };
     }
 

@@ -7,42 +7,21 @@ namespace IdentityEhr.Cli.Commands;
 /// <summary><c>ehr health</c>: asks a running service for <c>/health</c> and shows the answer.</summary>
 internal static class HealthCommand
 {
-    public const string DefaultUrl = "http://127.0.0.1:5080";
     private const int MaxBodyBytes = 64 * 1024;
 
     public static Command Create(CliContext context)
     {
-        var url = new Option<Uri>("--url")
-        {
-            Description = "The service's base URL (default: EHR_URL, or " + DefaultUrl + ").",
-            CustomParser = r => Uri.TryCreate(r.Tokens.Single().Value, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps)
-                ? u
-                : Fail(r, "--url must be an absolute http:// or https:// URL"),
-        };
-        var json = new Option<bool>("--json") { Description = "Print the service's JSON answer unchanged." };
-        var command = new Command("health", "Show whether a running service reaches its database and chain.") { url, json };
-        command.SetAction((parse, cancellationToken) =>
-            RunAsync(context, parse.GetValue(url), parse.GetValue(json), cancellationToken));
+        var command = new Command("health", "Show whether a running service reaches its database and chain.");
+        command.SetAction((parse, cancellationToken) => RunAsync(context, parse, cancellationToken));
         return command;
     }
 
-    private static Uri Fail(System.CommandLine.Parsing.ArgumentResult result, string message)
+    private static async Task<int> RunAsync(CliContext context, ParseResult parse, CancellationToken cancellationToken)
     {
-        result.AddError(message);
-        return null!;
-    }
-
-    private static async Task<int> RunAsync(CliContext context, Uri? url, bool json, CancellationToken cancellationToken)
-    {
-        if (url is null)
+        var json = parse.GetValue(context.Json);
+        if (context.ServiceUrl(parse, out var problem) is not { } url)
         {
-            var fromEnvironment = context.Environment("EHR_URL");
-            if (fromEnvironment is not null && !Uri.TryCreate(fromEnvironment, UriKind.Absolute, out url))
-            {
-                return await context.FailAsync(ExitCodes.UsageError, "EHR_URL must be an absolute http:// or https:// URL");
-            }
-
-            url ??= new Uri(DefaultUrl);
+            return await context.FailAsync(ExitCodes.UsageError, problem!);
         }
 
         var target = new Uri(url, "/health");
