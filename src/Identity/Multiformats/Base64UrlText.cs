@@ -31,12 +31,20 @@ public static class Base64UrlText
         }
 
         var buffer = new byte[Base64Url.GetMaxDecodedLength(text.Length)];
-        if (!Base64Url.TryDecodeFromChars(text, buffer, out var written))
+        try
         {
+            if (!Base64Url.TryDecodeFromChars(text, buffer, out var decoded))
+            {
+                return false;
+            }
+
+            bytes = decoded == buffer.Length ? buffer : buffer[..decoded];
+        }
+        catch (FormatException)
+        {
+            // Despite its name, TryDecodeFromChars throws on some malformed input (seen: non-zero trailing bits).
             return false;
         }
-
-        bytes = written == buffer.Length ? buffer : buffer[..written];
 
         // Canonical form only: re-encoding must give the same text (rejects set padding bits, a second spelling of the same bytes).
         return Base64Url.EncodeToString(bytes).AsSpan().SequenceEqual(text);
