@@ -228,4 +228,13 @@ public sealed class PublicKeyTests
 
         Assert.DoesNotContain(key.ExportMultikey(), key.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Issue_3_non_ascii_base58_is_refused_not_thrown()
+    {
+        // Found by the property tests: SimpleBase's TryDecode threw IndexOutOfRangeException on this input.
+        _ = PublicKey.TryImportMultikey("zC\u007f=:#l4BjH\u0015s\u0002^Lhc", out _, out var error);
+
+        Assert.Equal(KeyError.MalformedMultibase, error);
+    }
 }

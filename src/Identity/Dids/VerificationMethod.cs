@@ -2,7 +2,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
 using IdentityEhr.Identity.Keys;
 using IdentityEhr.Identity.Multiformats;
-using Base58 = SimpleBase.Base58;
 
 namespace IdentityEhr.Identity.Dids;
 
@@ -160,18 +159,12 @@ public sealed class VerificationMethod
             return (null, KeyError.UnsupportedKeyType);
         }
 
-        if (PublicKeyBase58!.Length > Multibase.MaxTextLength)
+        if (!Multibase.TryDecodeBase58(PublicKeyBase58, out var raw))
         {
             return (null, KeyError.MalformedMultibase);
         }
 
-        var buffer = new byte[Base58.Bitcoin.GetSafeByteCountForDecoding(PublicKeyBase58)];
-        if (!Base58.Bitcoin.TryDecode(PublicKeyBase58, buffer, out var written))
-        {
-            return (null, KeyError.MalformedMultibase);
-        }
-
-        PublicKey.TryImport(type, buffer.AsSpan(0, written), out key, out error);
+        PublicKey.TryImport(type, raw, out key, out error);
         return (key, error);
     }
 }

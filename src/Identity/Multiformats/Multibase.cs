@@ -15,6 +15,9 @@ public static class Multibase
     /// <summary>The longest multibase text this service decodes; longer input is refused before any work is done.</summary>
     public const int MaxTextLength = 8192;
 
+    private static readonly System.Buffers.SearchValues<char> s_base58Alphabet =
+        System.Buffers.SearchValues.Create("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz");
+
     /// <summary>Encodes bytes as base58btc multibase (<c>z…</c>).</summary>
     /// <param name="bytes">The bytes.</param>
     /// <returns>The multibase text.</returns>
@@ -46,9 +49,20 @@ public static class Multibase
         }
     }
 
-    private static bool TryDecodeBase58(ReadOnlySpan<char> digits, out byte[] bytes)
+    /// <summary>Decodes base58btc digits (the Bitcoin alphabet, no prefix).</summary>
+    /// <param name="digits">The digits.</param>
+    /// <param name="bytes">The bytes when the digits are valid.</param>
+    /// <returns><see langword="true"/> when every character is in the alphabet; otherwise <see langword="false"/>.</returns>
+    public static bool TryDecodeBase58(ReadOnlySpan<char> digits, out byte[] bytes)
     {
         bytes = [];
+
+        // Check the alphabet first: SimpleBase's TryDecode throws IndexOutOfRangeException on some non-ASCII characters.
+        if (digits.IsEmpty || digits.Length > MaxTextLength || digits.ContainsAnyExcept(s_base58Alphabet))
+        {
+            return false;
+        }
+
         var buffer = new byte[Base58.Bitcoin.GetSafeByteCountForDecoding(digits)];
         if (!Base58.Bitcoin.TryDecode(digits, buffer, out var written))
         {
