@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using IdentityEhr.Ethereum.Contracts;
 using IdentityEhr.Testing;
 
@@ -12,20 +11,8 @@ public sealed class ContractArtifactTests : IDisposable
     public void Dispose() => Directory.Delete(_scratch, recursive: true);
 
     /// <summary>Compiles contracts/src with the pinned solc-js into <paramref name="output"/>.</summary>
-    private static async Task CompileAsync(string output, CancellationToken ct)
-    {
-        var start = new ProcessStartInfo("node") { WorkingDirectory = RepositoryPaths.Root, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in (string[])["contracts/compile.mjs", "--out", output])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var node = Process.Start(start)!;
-        var errors = node.StandardError.ReadToEndAsync(ct);
-        await node.StandardOutput.ReadToEndAsync(ct);
-        await node.WaitForExitAsync(ct);
-        Assert.True(node.ExitCode == 0, $"contracts/compile.mjs failed: {await errors}");
-    }
+    private static Task CompileAsync(string output, CancellationToken ct) =>
+        NodeScript.RunAsync("contracts/compile.mjs", ["--out", output], standardInput: null, ct);
 
     [Fact]
     public async Task Committed_artifacts_match_a_fresh_compile()

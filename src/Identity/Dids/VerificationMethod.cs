@@ -18,6 +18,7 @@ public sealed class VerificationMethod
         ["Ed25519VerificationKey2018"] = KeyType.Ed25519,
         ["X25519KeyAgreementKey2019"] = KeyType.X25519,
         ["EcdsaSecp256k1VerificationKey2019"] = KeyType.Secp256k1,
+        ["Secp256k1VerificationKey2018"] = KeyType.Secp256k1, // key-did-resolver's name
         ["P256Key2021"] = KeyType.P256,
         ["P384Key2021"] = KeyType.P384,
         ["P521Key2021"] = KeyType.P521,
