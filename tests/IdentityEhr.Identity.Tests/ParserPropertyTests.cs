@@ -125,6 +125,17 @@ public sealed partial class ParserPropertyTests
     }
 
     [Fact]
+    public void Our_base58btc_agrees_with_SimpleBase_both_ways()
+    {
+        Prop.ForAll(Arb.From(ArbMap.Default.GeneratorFor<byte[]>()), bytes =>
+        {
+            var ours = Base58Btc.Encode(bytes);
+            return ours == SimpleBase.Base58.Bitcoin.Encode(bytes)
+                && Base58Btc.TryDecode(ours, out var back) && back.AsSpan().SequenceEqual(bytes);
+        }).Check(s_config);
+    }
+
+    [Fact]
     public void Base64url_accepts_only_its_canonical_text()
     {
         Prop.ForAll(Arb.From(Gen.OneOf(ArbMap.Default.GeneratorFor<string>(), ArbMap.Default.GeneratorFor<byte[]>().Select(b => Base64UrlText.Encode(b) + "A"))), text =>

@@ -36,6 +36,56 @@ public static class JsonWebKey
         return TryPublicKey(info, x, y, out key, out error);
     }
 
+    /// <summary>Parses a public JWK into its key type and canonical bytes: the syntax stage, before the point itself is checked.</summary>
+    /// <remarks>Checks the members, their base64url, the exact sizes and that coordinates are below the field prime.</remarks>
+    /// <param name="json">The JWK as JSON text.</param>
+    /// <param name="type">The key type when the JWK is well formed.</param>
+    /// <param name="keyBytes">The key bytes (raw, or SEC 1 compressed) when the JWK is well formed.</param>
+    /// <param name="error">Why it is not, otherwise <see cref="KeyError.None"/>.</param>
+    /// <returns><see langword="true"/> when the JWK is a well-formed public key; otherwise <see langword="false"/>.</returns>
+    public static bool TryParsePublic(string json, out KeyType type, [NotNullWhen(true)] out byte[]? keyBytes, out KeyError error)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        type = default;
+        keyBytes = null;
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (!TryReadMembers(document.RootElement, out var info, out var x, out var y, out var d, out error))
+            {
+                return false;
+            }
+
+            if (d is not null)
+            {
+                CryptographicOperations.ZeroMemory(d);
+                error = KeyError.PrivateMemberInPublicJwk;
+                return false;
+            }
+
+            if (x!.Length != info.CoordinateSize || (y is not null && y.Length != info.CoordinateSize))
+            {
+                error = KeyError.WrongKeyLength;
+                return false;
+            }
+
+            byte[] canonical = info.IsEllipticCurve ? [(byte)((y![^1] & 1) == 0 ? 0x02 : 0x03), .. x] : x;
+            if (!Multikey.IsCanonical(info, canonical) || (y is not null && !Multikey.IsCanonical(info, [0x02, .. y])))
+            {
+                error = KeyError.InvalidPoint;
+                return false;
+            }
+
+            (type, keyBytes, error) = (info.Type, canonical, KeyError.None);
+            return true;
+        }
+        catch (JsonException)
+        {
+            error = KeyError.MalformedJwk;
+            return false;
+        }
+    }
+
     /// <summary>Reads a public key from JWK text.</summary>
     /// <param name="json">The JWK as JSON text.</param>
     /// <param name="key">The key when the JWK is valid.</param>

@@ -140,9 +140,9 @@ public sealed class PrivateKey : IDisposable
     public static bool TryImportMultikey(ReadOnlySpan<char> multibase, [NotNullWhen(true)] out PrivateKey? key, out KeyError error)
     {
         key = null;
-        if (!Multibase.TryDecode(multibase, out var bytes, out var unsupported) || multibase[0] != Multibase.Base58Btc)
+        if (!Multibase.TryDecode(multibase, out var bytes, out var unsupported) || multibase[0] != Multibase.Base58BtcPrefix)
         {
-            error = unsupported || (multibase.Length > 0 && multibase[0] != Multibase.Base58Btc) ? KeyError.UnsupportedMultibase : KeyError.MalformedMultibase;
+            error = unsupported || (multibase.Length > 0 && multibase[0] != Multibase.Base58BtcPrefix) ? KeyError.UnsupportedMultibase : KeyError.MalformedMultibase;
             return false;
         }
 

@@ -72,39 +72,26 @@ public sealed class PublicKey : IEquatable<PublicKey>
     public static bool TryImportMultikey(ReadOnlySpan<char> multibase, [NotNullWhen(true)] out PublicKey? key, out KeyError error)
     {
         key = null;
-        if (multibase.Length > 0 && multibase[0] != Multibase.Base58Btc)
+        return Multikey.TryParsePublic(multibase, out var type, out var bytes, out error) && TryImport(type, bytes, out key, out error);
+    }
+
+    /// <summary>
+    /// Checks an Ed25519 key and derives its X25519 form in one libsodium call (<c>crypto_sign_ed25519_pk_to_curve25519</c> checks
+    /// the point is on the curve, not of small order and in the main subgroup), so did:key resolution pays for one check, not two.
+    /// </summary>
+    internal static bool TryImportEd25519WithX25519(byte[] canonical, [NotNullWhen(true)] out PublicKey? ed25519, [NotNullWhen(true)] out PublicKey? x25519)
+    {
+        ed25519 = null;
+        x25519 = null;
+        var x = new byte[Sodium.X25519KeyBytes];
+        if (canonical.Length != Sodium.Ed25519PublicKeyBytes || !Multikey.IsCanonical(KeyTypeInfo.Ed25519, canonical) || !Sodium.Ed25519PublicKeyToX25519(x, canonical))
         {
-            error = KeyError.UnsupportedMultibase;
             return false;
         }
 
-        if (!Multibase.TryDecode(multibase, out var bytes, out _))
-        {
-            error = KeyError.MalformedMultibase;
-            return false;
-        }
-
-        if (!Multicodec.TryReadHeader(bytes, out var codec, out var headerLength))
-        {
-            error = KeyError.MalformedMulticodec;
-            return false;
-        }
-
-        if (KeyTypeInfo.ByPublicCodec(codec) is not { } info)
-        {
-            error = KeyTypeInfo.ByPrivateCodec(codec) is null ? KeyError.UnsupportedKeyType : KeyError.WrongKeyKind;
-            return false;
-        }
-
-        var raw = bytes.AsSpan(headerLength);
-        if (raw.Length != info.PublicKeySize)
-        {
-            // Multikey carries EC keys compressed only; anything else is the wrong length for the type.
-            error = KeyError.WrongKeyLength;
-            return false;
-        }
-
-        return TryImport(info.Type, raw, out key, out error);
+        ed25519 = new PublicKey(KeyTypeInfo.Ed25519, canonical);
+        x25519 = new PublicKey(KeyTypeInfo.X25519, x);
+        return true;
     }
 
     /// <summary>Returns the Multikey text: <c>z</c> + base58btc(multicodec header ‖ canonical bytes).</summary>

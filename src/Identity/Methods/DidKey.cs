@@ -70,6 +70,13 @@ public sealed class DidKey : IDidMethod
             return true;
         }
 
+        problem = ProblemOf(error);
+        return false;
+    }
+
+    private static DidResolutionProblem ProblemOf(KeyError error)
+    {
+        DidResolutionProblem problem;
         problem = error switch
         {
             KeyError.WrongKeyLength => new(DidResolutionError.InvalidPublicKeyLength, "the public key's length does not match its multicodec type"),
@@ -79,7 +86,7 @@ public sealed class DidKey : IDidMethod
             KeyError.MalformedMulticodec => new(DidResolutionError.InvalidDid, "the multicodec header is not a minimal unsigned varint"),
             _ => new(DidResolutionError.InvalidDid, "the identifier is not valid base58btc"),
         };
-        return false;
+        return problem;
     }
 
     /// <summary>Builds the DID document of a public key.</summary>
@@ -92,7 +99,12 @@ public sealed class DidKey : IDidMethod
     public static DidDocument CreateDocument(PublicKey key, PublicKeyFormat format = PublicKeyFormat.Multikey, bool enableEncryptionKeyDerivation = true)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var did = Create(key);
+        var derived = key.Type == KeyType.Ed25519 && enableEncryptionKeyDerivation ? key.ToX25519() : null;
+        return CreateDocument(Create(key), key, derived, format);
+    }
+
+    private static DidDocument CreateDocument(Did did, PublicKey key, PublicKey? derivedX25519, PublicKeyFormat format)
+    {
         var multikey = did.MethodSpecificId;
         var primary = VerificationMethod.Create(DidUrl.Parse($"{did}#{multikey}"), did, key, format);
         var methods = new List<VerificationMethod> { primary };
@@ -113,9 +125,8 @@ public sealed class DidKey : IDidMethod
                 // ECDH works on the same curve, and the did:key vectors list EC keys under keyAgreement as well.
                 relationships[VerificationRelationship.KeyAgreement] = primaryReference;
             }
-            else if (enableEncryptionKeyDerivation)
+            else if (derivedX25519 is { } x25519)
             {
-                var x25519 = key.ToX25519();
                 var agreement = VerificationMethod.Create(DidUrl.Parse($"{did}#{x25519.ExportMultikey()}"), did, x25519, format);
                 methods.Add(agreement);
                 relationships[VerificationRelationship.KeyAgreement] = [VerificationMethodReference.To(agreement.Id)];
@@ -150,6 +161,17 @@ public sealed class DidKey : IDidMethod
         if (options.VersionId is not null || options.VersionTime is not null)
         {
             return DidResolutionResult.Failure(DidResolutionError.InvalidOptions, "a did:key has no versions");
+        }
+
+        var id = did.MethodSpecificId;
+        if (did.Method == MethodName && id.StartsWith('z') && !id.Contains(':', StringComparison.Ordinal)
+            && options.EnableEncryptionKeyDerivation
+            && Multikey.TryParsePublic(id, out var type, out var bytes, out _) && type == KeyType.Ed25519)
+        {
+            // The common case: one libsodium call checks the key and derives the key-agreement key.
+            return PublicKey.TryImportEd25519WithX25519(bytes, out var ed25519, out var x25519)
+                ? DidResolutionResult.Success(CreateDocument(did, ed25519, x25519, options.PublicKeyFormat), DidDocumentMetadata.Empty)
+                : DidResolutionResult.Failure(DidResolutionError.InvalidPublicKey, "the public key is not a valid point of its curve");
         }
 
         if (!TryGetPublicKey(did, out var key, out var problem))

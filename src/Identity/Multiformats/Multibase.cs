@@ -1,5 +1,3 @@
-using SimpleBase;
-
 namespace IdentityEhr.Identity.Multiformats;
 
 /// <summary>Multibase text: a one-character prefix naming the base, then the encoded bytes.</summary>
@@ -7,7 +5,7 @@ namespace IdentityEhr.Identity.Multiformats;
 public static class Multibase
 {
     /// <summary>The prefix of base58btc.</summary>
-    public const char Base58Btc = 'z';
+    public const char Base58BtcPrefix = 'z';
 
     /// <summary>The prefix of base64url without padding.</summary>
     public const char Base64Url = 'u';
@@ -15,13 +13,10 @@ public static class Multibase
     /// <summary>The longest multibase text this service decodes; longer input is refused before any work is done.</summary>
     public const int MaxTextLength = 8192;
 
-    private static readonly System.Buffers.SearchValues<char> s_base58Alphabet =
-        System.Buffers.SearchValues.Create("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz");
-
     /// <summary>Encodes bytes as base58btc multibase (<c>z…</c>).</summary>
     /// <param name="bytes">The bytes.</param>
     /// <returns>The multibase text.</returns>
-    public static string EncodeBase58Btc(ReadOnlySpan<byte> bytes) => Base58Btc + Base58.Bitcoin.Encode(bytes);
+    public static string EncodeBase58Btc(ReadOnlySpan<byte> bytes) => Base58BtcPrefix + Base58Btc.Encode(bytes);
 
     /// <summary>Decodes base58btc (<c>z</c>) or base64url (<c>u</c>) multibase text.</summary>
     /// <param name="text">The multibase text.</param>
@@ -39,7 +34,7 @@ public static class Multibase
 
         switch (text[0])
         {
-            case Base58Btc:
+            case Base58BtcPrefix:
                 return TryDecodeBase58(text[1..], out bytes);
             case Base64Url:
                 return Base64UrlText.TryDecode(text[1..], out bytes);
@@ -49,27 +44,13 @@ public static class Multibase
         }
     }
 
-    /// <summary>Decodes base58btc digits (the Bitcoin alphabet, no prefix).</summary>
+    /// <summary>Decodes base58btc digits (the Bitcoin alphabet, no prefix), at most <see cref="MaxTextLength"/> of them.</summary>
     /// <param name="digits">The digits.</param>
     /// <param name="bytes">The bytes when the digits are valid.</param>
     /// <returns><see langword="true"/> when every character is in the alphabet; otherwise <see langword="false"/>.</returns>
     public static bool TryDecodeBase58(ReadOnlySpan<char> digits, out byte[] bytes)
     {
         bytes = [];
-
-        // Check the alphabet first: SimpleBase's TryDecode throws IndexOutOfRangeException on some non-ASCII characters.
-        if (digits.IsEmpty || digits.Length > MaxTextLength || digits.ContainsAnyExcept(s_base58Alphabet))
-        {
-            return false;
-        }
-
-        var buffer = new byte[Base58.Bitcoin.GetSafeByteCountForDecoding(digits)];
-        if (!Base58.Bitcoin.TryDecode(digits, buffer, out var written))
-        {
-            return false;
-        }
-
-        bytes = written == buffer.Length ? buffer : buffer[..written];
-        return true;
+        return !digits.IsEmpty && digits.Length <= MaxTextLength && Base58Btc.TryDecode(digits, out bytes);
     }
 }
