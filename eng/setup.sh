@@ -18,6 +18,17 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
 fi
 [[ -x node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil ]] || fail "anvil is missing from node_modules after npm ci"
 
+# libsodium: the only Ed25519/X25519 implementation (src/Identity/Internal/Sodium.cs).
+if ! ldconfig -p 2>/dev/null | grep -q 'libsodium.so.23'; then
+  if [[ $(id -u) -eq 0 ]]; then
+    echo "setup: installing Debian's libsodium23 package" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2 && apt-get install -y -qq libsodium23 >&2 || fail "apt-get install libsodium23 failed"
+  else
+    fail "libsodium.so.23 not found: run 'sudo apt-get install libsodium23'"
+  fi
+fi
+
 # PostgreSQL server binaries for the private cluster, unless the operator gives a server.
 if [[ -z "${EHR_POSTGRES:-}" && -z "${EHR_PG_BIN:-}" ]] && ! compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null; then
   if [[ $(id -u) -eq 0 ]]; then

@@ -11,8 +11,8 @@ public sealed class ContractArtifactTests : IDisposable
     public void Dispose() => Directory.Delete(_scratch, recursive: true);
 
     /// <summary>Compiles contracts/src with the pinned solc-js into <paramref name="output"/>.</summary>
-    private static Task CompileAsync(string output, CancellationToken ct) =>
-        NodeScript.RunAsync("contracts/compile.mjs", ["--out", output], standardInput: null, ct);
+    private static async Task CompileAsync(string output, CancellationToken ct) =>
+        await NodeScript.RunAsync("contracts/compile.mjs", ["--out", output], standardInput: null, ct);
 
     [Fact]
     public async Task Committed_artifacts_match_a_fresh_compile()
