@@ -135,6 +135,80 @@ public static class Secp256k1
         return signature;
     }
 
+    /// <summary>Signs a 32-byte hash (RFC 6979, low <c>s</c>) and appends the recovery id, as Ethereum signatures carry it.</summary>
+    /// <param name="hash">The 32-byte message hash.</param>
+    /// <param name="privateKey">The 32-byte private key.</param>
+    /// <returns>65 bytes: <c>r ‖ s ‖ yParity</c> with yParity 0 or 1 (add 27 for <c>v</c> in personal signatures).</returns>
+    /// <exception cref="ArgumentException">The hash is not 32 bytes or the private key is invalid.</exception>
+    public static byte[] SignRecoverable(ReadOnlySpan<byte> hash, ReadOnlySpan<byte> privateKey)
+    {
+        var signature = Sign(hash, privateKey);
+        var expected = DerivePublicKey(privateKey);
+        var result = new byte[RecoverableSignatureSizeInBytes];
+        signature.CopyTo(result, 0);
+        for (byte parity = 0; parity < 2; parity++)
+        {
+            if (TryRecover(hash, signature, parity, out var recovered) && TryCompress(recovered, out var compressed) && compressed.AsSpan().SequenceEqual(expected))
+            {
+                result[64] = parity;
+                return result;
+            }
+        }
+
+        // Unreachable for a valid signature: one of the two candidate points is the signer's key.
+        throw new InvalidOperationException("No recovery id reproduces the signer's key.");
+    }
+
+    /// <summary>Recovers the public key that made a signature (SEC 1 §4.1.6; Ethereum's <c>ecrecover</c>).</summary>
+    /// <param name="hash">The 32-byte message hash.</param>
+    /// <param name="signature">64 bytes <c>r ‖ s</c>; a high <c>s</c> is refused (EIP-2).</param>
+    /// <param name="recoveryId">The y parity of R: 0 or 1.</param>
+    /// <param name="publicKey">The 65-byte uncompressed public key when recovery succeeds.</param>
+    /// <returns><see langword="true"/> when a public key was recovered; otherwise <see langword="false"/>.</returns>
+    public static bool TryRecover(ReadOnlySpan<byte> hash, ReadOnlySpan<byte> signature, int recoveryId, out byte[] publicKey)
+    {
+        publicKey = [];
+        if (hash.Length != HashSizeInBytes || signature.Length != SignatureSizeInBytes || recoveryId is not (0 or 1))
+        {
+            return false;
+        }
+
+        var r = new BigInteger(1, signature[..32].ToArray());
+        var s = new BigInteger(1, signature[32..].ToArray());
+        if (r.SignValue == 0 || s.SignValue == 0 || r.CompareTo(s_curve.N) >= 0 || s.CompareTo(s_halfOrder) > 0)
+        {
+            return false;
+        }
+
+        // R = (r, y) with y's parity = recoveryId. (x = r + n is possible only when r < p − n, about 2⁻¹²⁸ of cases; not supported,
+        // as Ethereum's yParity has room for 0/1 only.)
+        var encoded = new byte[CompressedPublicKeySizeInBytes];
+        encoded[0] = (byte)(0x02 + recoveryId);
+        WriteScalar(r, encoded.AsSpan(1));
+        if (TryDecode(encoded) is not { } rPoint)
+        {
+            return false;
+        }
+
+        var e = new BigInteger(1, hash.ToArray());
+        var rInverse = r.ModInverse(s_curve.N);
+
+        // Q = r⁻¹ (s·R − e·G)
+        var q = ECAlgorithms.SumOfTwoMultiplies(
+            s_domain.G, s_curve.N.Subtract(e).Multiply(rInverse).Mod(s_curve.N),
+            rPoint, s.Multiply(rInverse).Mod(s_curve.N)).Normalize();
+        if (q.IsInfinity)
+        {
+            return false;
+        }
+
+        publicKey = q.GetEncoded(false);
+        return true;
+    }
+
+    /// <summary>The size of a recoverable signature <c>r ‖ s ‖ yParity</c> in bytes.</summary>
+    public const int RecoverableSignatureSizeInBytes = 65;
+
     /// <summary>Verifies a signature <c>r ‖ s</c> over a 32-byte hash; a high <c>s</c> is refused (no malleable twins).</summary>
     /// <param name="hash">The 32-byte message hash.</param>
     /// <param name="signature">The 64-byte signature.</param>
