@@ -57,7 +57,7 @@ public static class DevelopmentDeployer
         if (!receipt.Succeeded || receipt.ContractAddress is not { } address)
         {
             throw new EthereumRpcException(
-                $"deploying {artifact.ContractName} reverted (transaction {hash})", code: null, isTransient: false);
+                $"deploying {artifact.ContractName} reverted (transaction {hash})", RpcErrorKind.Reverted);
         }
 
         // Immutables are patched into the runtime code at deployment, so compare lengths, not bytes.
@@ -66,7 +66,7 @@ public static class DevelopmentDeployer
         {
             throw new EthereumRpcException(
                 $"{artifact.ContractName} at {address} has {code.Length} bytes of code, expected {artifact.DeployedBytecode.Length}",
-                code: null, isTransient: false);
+                RpcErrorKind.InvalidResponse);
         }
 
         return address;

@@ -42,6 +42,17 @@ internal static class Hex
     /// <summary>Encodes a JSON-RPC "QUANTITY": <c>0x</c> and the shortest hex digits (<c>0x0</c> for zero).</summary>
     public static string EncodeQuantity(ulong value) => "0x" + value.ToString("x", CultureInfo.InvariantCulture);
 
+    /// <summary>Encodes a non-negative JSON-RPC "QUANTITY" of any size.</summary>
+    public static string EncodeBigQuantity(BigInteger value)
+    {
+        if (value.Sign < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), "A quantity is never negative.");
+        }
+
+        return value.IsZero ? "0x0" : "0x" + value.ToString("x", CultureInfo.InvariantCulture).TrimStart('0');
+    }
+
     /// <summary>Decodes a JSON-RPC "QUANTITY" that fits in 64 bits; rejects leading zeros as the spec does.</summary>
     public static bool TryDecodeQuantity(string? text, out ulong value)
     {

@@ -7,10 +7,14 @@ namespace IdentityEhr.Ethereum.Rpc;
 /// <param name="Succeeded"><see langword="true"/> when the status is 1; <see langword="false"/> when it reverted.</param>
 /// <param name="ContractAddress">The created contract, or <see langword="null"/> when the transaction created none.</param>
 /// <param name="GasUsed">Gas used by this transaction.</param>
+/// <param name="From">The sender.</param>
+/// <param name="Logs">The logs the transaction emitted.</param>
 public sealed record TransactionReceipt(
     string TransactionHash,
     ulong BlockNumber,
     string BlockHash,
     bool Succeeded,
     Address? ContractAddress,
-    ulong GasUsed);
+    ulong GasUsed,
+    Address From,
+    IReadOnlyList<LogEntry> Logs);
