@@ -8,12 +8,13 @@ namespace IdentityEhr.Identity.Dids;
 /// <summary>A verification method of a DID document (DID Core §5.2): an id, a type, a controller and public key material.</summary>
 /// <remarks>
 /// Key material is read from <c>publicKeyMultibase</c> (Multikey and the 2020 suites: multicodec-prefixed), <c>publicKeyJwk</c>
-/// (JsonWebKey, JsonWebKey2020) or, for the older suites, <c>publicKeyBase58</c> (raw key bytes; the type says which key).
+/// (JsonWebKey, JsonWebKey2020) or, for the older suites, <c>publicKeyBase58</c>, <c>publicKeyHex</c> or <c>publicKeyBase64</c> (raw key
+/// bytes; the type says which key).
 /// Members this type does not model are kept and written back unchanged.
 /// </remarks>
 public sealed class VerificationMethod
 {
-    private static readonly Dictionary<string, KeyType> s_base58Types = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, KeyType> s_legacyTypes = new(StringComparer.Ordinal)
     {
         ["Ed25519VerificationKey2018"] = KeyType.Ed25519,
         ["X25519KeyAgreementKey2019"] = KeyType.X25519,
@@ -133,11 +134,35 @@ public sealed class VerificationMethod
 
     private (PublicKey?, KeyError) ReadKey()
     {
-        var present = (PublicKeyMultibase is null ? 0 : 1) + (PublicKeyJwk is null ? 0 : 1) + (PublicKeyBase58 is null ? 0 : 1);
+        var hex = AdditionalProperties.GetValueOrDefault("publicKeyHex") is JsonValue h && h.GetValueKind() == System.Text.Json.JsonValueKind.String ? h.GetValue<string>() : null;
+        var base64 = AdditionalProperties.GetValueOrDefault("publicKeyBase64") is JsonValue b && b.GetValueKind() == System.Text.Json.JsonValueKind.String ? b.GetValue<string>() : null;
+        var present = (PublicKeyMultibase is null ? 0 : 1) + (PublicKeyJwk is null ? 0 : 1) + (PublicKeyBase58 is null ? 0 : 1) + (hex is null ? 0 : 1) + (base64 is null ? 0 : 1);
         if (present != 1)
         {
             // None (for example EcdsaSecp256k1RecoveryMethod2020) or ambiguous: two encodings that could disagree.
             return (null, present == 0 ? KeyError.UnsupportedKeyType : KeyError.MalformedJwk);
+        }
+
+        if (hex is not null || base64 is not null)
+        {
+            // Legacy members (ethr-did-resolver 11.x): raw key bytes, the type says which key.
+            if (!s_legacyTypes.TryGetValue(Type, out var legacyType))
+            {
+                return (null, KeyError.UnsupportedKeyType);
+            }
+
+            byte[] legacyBytes;
+            try
+            {
+                legacyBytes = hex is not null ? Convert.FromHexString(hex.StartsWith("0x", StringComparison.Ordinal) ? hex[2..] : hex) : Convert.FromBase64String(base64!);
+            }
+            catch (FormatException)
+            {
+                return (null, KeyError.MalformedMultibase);
+            }
+
+            PublicKey.TryImport(legacyType, legacyBytes, out var legacyKey, out var legacyError);
+            return (legacyKey, legacyError);
         }
 
         PublicKey? key;
@@ -155,7 +180,7 @@ public sealed class VerificationMethod
             return (key, error);
         }
 
-        if (!s_base58Types.TryGetValue(Type, out var type))
+        if (!s_legacyTypes.TryGetValue(Type, out var type))
         {
             return (null, KeyError.UnsupportedKeyType);
         }
