@@ -16,6 +16,7 @@ internal sealed class CliApp(
             context.Json,
             HealthCommand.Create(context),
             DidCommand.Create(context),
+            ChainCommand.Create(context),
             DevCommand.Create(context),
         };
 

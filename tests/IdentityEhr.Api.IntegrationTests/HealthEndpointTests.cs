@@ -109,4 +109,15 @@ public sealed class HealthEndpointTests(PostgresFixture postgres, AnvilFixture a
 
         Assert.Equal((true, false), (output.ToString().TrimEnd().EndsWith("healthy", StringComparison.Ordinal), output.ToString().Contains('\u001b', StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task Ehr_chain_info_reports_the_chain_id_the_service_uses()
+    {
+        using var output = new StringWriter();
+        var cli = new Cli.CliApp(output, TextWriter.Null, _ => null);
+
+        var exitCode = await cli.RunAsync(["chain", "info", "--url", _service.BaseAddress.ToString(), "--json"], TestContext.Current.CancellationToken);
+
+        Assert.Equal((0, anvil.ChainId), (exitCode, JsonDocument.Parse(output.ToString()).RootElement.GetProperty("chainId").GetUInt64()));
+    }
 }
