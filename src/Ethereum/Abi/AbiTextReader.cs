@@ -154,7 +154,8 @@ internal sealed class AbiTextReader
                     parameterName = SkipSpaces() ? ReadIdentifier() : string.Empty;
                 }
 
-                if (parameterName.Length > 0 && !IsIdentifier(parameterName))
+                // After "indexed", another "indexed" is a repeated keyword, not a name.
+                if ((parameterName.Length > 0 && !IsIdentifier(parameterName)) || (indexed && parameterName == "indexed"))
                 {
                     return AbiSyntaxError.InvalidName;
                 }
