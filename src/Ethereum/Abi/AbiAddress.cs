@@ -1,6 +1,7 @@
 namespace IdentityEhr.Ethereum.Abi;
 
 /// <summary>A value of <c>address</c>.</summary>
+/// <remarks>Solidity "Contract ABI Specification", "Formal Specification of the Encoding": the 20 bytes, left-padded with zeros to a word.</remarks>
 public sealed class AbiAddress : AbiValue
 {
     /// <summary>Creates an address value.</summary>

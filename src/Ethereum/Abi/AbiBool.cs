@@ -1,6 +1,7 @@
 namespace IdentityEhr.Ethereum.Abi;
 
 /// <summary>A value of <c>bool</c>.</summary>
+/// <remarks>Solidity "Contract ABI Specification", "Formal Specification of the Encoding": the word 0 or 1.</remarks>
 public sealed class AbiBool : AbiValue
 {
     /// <summary>Creates a boolean value.</summary>

@@ -3,6 +3,8 @@ using IdentityEhr.Ethereum.Internal;
 namespace IdentityEhr.Ethereum.Abi;
 
 /// <summary>A value of <c>bytes</c>, or of <c>bytes&lt;M&gt;</c> when it holds exactly M bytes.</summary>
+/// <remarks>Solidity "Contract ABI Specification", "Formal Specification of the Encoding": <c>bytes&lt;M&gt;</c> is right-padded to a word;
+/// <c>bytes</c> is its length, then the bytes right-padded to whole words.</remarks>
 public sealed class AbiBytes : AbiValue
 {
     private readonly byte[] _value;

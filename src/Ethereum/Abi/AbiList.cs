@@ -3,6 +3,8 @@ using System.Collections.ObjectModel;
 namespace IdentityEhr.Ethereum.Abi;
 
 /// <summary>A value of an array type (<c>T[]</c>, <c>T[k]</c>) or of a tuple: its elements or components, in order.</summary>
+/// <remarks>Solidity "Contract ABI Specification", "Formal Specification of the Encoding": arrays and tuples share the head/tail layout;
+/// <c>T[]</c> adds a length word in front.</remarks>
 public sealed class AbiList : AbiValue
 {
     private readonly ReadOnlyCollection<AbiValue> _items;

@@ -4,6 +4,7 @@ using System.Text.Json;
 namespace IdentityEhr.Ethereum.Abi;
 
 /// <summary>A value of <c>string</c>: text that is encoded as UTF-8.</summary>
+/// <remarks>Solidity "Contract ABI Specification", "Formal Specification of the Encoding": encoded as <c>bytes</c> of its UTF-8 form.</remarks>
 public sealed class AbiString : AbiValue
 {
     private readonly byte[] _utf8;
