@@ -1,5 +1,6 @@
 using System.Numerics;
 using IdentityEhr.Ethereum;
+using IdentityEhr.Ethereum.Contracts.Erc1056;
 using IdentityEhr.Identity.Dids;
 using IdentityEhr.Identity.Methods.Ethr;
 

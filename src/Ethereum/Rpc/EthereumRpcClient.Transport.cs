@@ -100,7 +100,7 @@ public sealed partial class EthereumRpcClient
             _ when code is -32603 => RpcErrorKind.NodeFailure,
             _ => RpcErrorKind.Rejected,
         };
-        var reason = kind == RpcErrorKind.Reverted ? RevertReason.Describe(revertData) ?? Truncate(message) : Truncate(message);
+        var reason = kind == RpcErrorKind.Reverted && revertData is not null ? Abi.RevertReason.Describe(revertData) : Truncate(message);
         return new EthereumRpcException(
             $"{method} {(kind == RpcErrorKind.Reverted ? "reverted" : "failed")} at {DescribeEndpoint(Endpoint)}: {reason} (code {code?.ToString(CultureInfo.InvariantCulture) ?? "none"})",
             kind, code, kind == RpcErrorKind.Reverted ? revertData : null);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using IdentityEhr.Ethereum;
+using IdentityEhr.Ethereum.Contracts.Erc1056;
 using IdentityEhr.Ethereum.Crypto;
 using IdentityEhr.Identity.Dids;
 using IdentityEhr.Identity.Keys;
@@ -212,21 +213,6 @@ internal static partial class EthrDocumentBuilder
         }
 
         return (document, metadata);
-    }
-
-    /// <summary>Decodes a bytes32 name or type: UTF-8 up to the first NUL; null when not valid UTF-8 (such events are followed but not applied).</summary>
-    public static string? Bytes32Text(ReadOnlySpan<byte> bytes32)
-    {
-        var end = bytes32.IndexOf((byte)0);
-        var text = end < 0 ? bytes32 : bytes32[..end];
-        try
-        {
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(text);
-        }
-        catch (DecoderFallbackException)
-        {
-            return null;
-        }
     }
 
     private static JsonObject? PublicKeyMethod(Did did, int index, string algorithm, ReadOnlySpan<byte> value, List<string> contexts)

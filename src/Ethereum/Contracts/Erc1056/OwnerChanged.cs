@@ -1,7 +1,6 @@
 using System.Numerics;
-using IdentityEhr.Ethereum;
 
-namespace IdentityEhr.Identity.Methods.Ethr;
+namespace IdentityEhr.Ethereum.Contracts.Erc1056;
 
 /// <summary><c>DIDOwnerChanged(identity, owner, previousChange)</c>: the identity's controller changed; owner 0x0 deactivates it.</summary>
 public sealed record OwnerChanged : Erc1056Event

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace IdentityEhr.Identity.Methods.Ethr;
+namespace IdentityEhr.Ethereum.Contracts.Erc1056;
 
 /// <summary>One event of the ERC-1056 registry about an identity, with the block it happened in.</summary>
 /// <remarks>EthereumDIDRegistry (ERC-1056): <c>DIDOwnerChanged</c>, <c>DIDDelegateChanged</c>, <c>DIDAttributeChanged</c>.</remarks>

@@ -1,7 +1,6 @@
 using System.Numerics;
-using IdentityEhr.Ethereum;
 
-namespace IdentityEhr.Identity.Methods.Ethr;
+namespace IdentityEhr.Ethereum.Contracts.Erc1056;
 
 /// <summary><c>DIDDelegateChanged(identity, delegateType, delegate, validTo, previousChange)</c>; a revocation sets validTo to the block time.</summary>
 public sealed record DelegateChanged : Erc1056Event

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace IdentityEhr.Identity.Methods.Ethr;
+namespace IdentityEhr.Ethereum.Contracts.Erc1056;
 
 /// <summary><c>DIDAttributeChanged(identity, name, value, validTo, previousChange)</c>; a revocation has validTo 0.</summary>
 public sealed record AttributeChanged : Erc1056Event
