@@ -2,8 +2,9 @@ namespace IdentityEhr.Ethereum.Rlp;
 
 /// <summary>An RLP item: a byte string (<see cref="RlpString"/>) or a list of items (<see cref="RlpList"/>).</summary>
 /// <remarks>
-/// Ethereum Yellow Paper, Appendix B (Recursive Length Prefix). Items are immutable and compare by value. Every item can be
-/// encoded and decoded back: construction refuses nesting deeper than <see cref="RlpCodec.MaxDepth"/>.
+/// Ethereum Yellow Paper, Appendix B (Recursive Length Prefix). Items are immutable and compare by value. Construction refuses
+/// nesting deeper than <see cref="RlpCodec.MaxDepth"/>, so every item whose encoding is within
+/// <see cref="RlpCodec.MaxInputSizeInBytes"/> decodes back to an equal item.
 /// </remarks>
 public abstract class RlpItem : IEquatable<RlpItem>
 {

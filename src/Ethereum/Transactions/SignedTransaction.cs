@@ -12,6 +12,7 @@ namespace IdentityEhr.Ethereum.Transactions;
 public sealed partial class SignedTransaction
 {
     /// <summary>The largest raw transaction <see cref="TryDecode"/> accepts: 128 KiB, the size geth's transaction pool admits.</summary>
+    /// <remarks><see cref="Transaction.Sign"/> does not enforce it; a larger signed transaction is one nodes will not relay.</remarks>
     public const int MaxSizeInBytes = 128 * 1024;
 
     private readonly byte[] _raw;
