@@ -84,7 +84,7 @@ public sealed class RpcClientTests(AnvilFixture anvil) : IDisposable
         var accounts = await _client.GetAccountsAsync(Ct);
         var sender = accounts[7];
         var before = await _client.GetTransactionCountAsync(sender, BlockTag.Pending, Ct);
-        var hash = await _client.SendNodeSignedTransactionAsync(sender, accounts[8], Array.Empty<byte>(), Ct);
+        var hash = await _client.SendNodeSignedTransactionAsync(sender, accounts[8], Array.Empty<byte>(), cancellationToken: Ct);
         await _client.WaitForReceiptAsync(hash, TimeSpan.FromSeconds(10), Ct);
 
         Assert.Equal(before + 1, await _client.GetTransactionCountAsync(sender, BlockTag.Latest, Ct));
@@ -94,7 +94,7 @@ public sealed class RpcClientTests(AnvilFixture anvil) : IDisposable
     public async Task A_receipt_names_its_sender_and_block()
     {
         var accounts = await _client.GetAccountsAsync(Ct);
-        var hash = await _client.SendNodeSignedTransactionAsync(accounts[6], accounts[8], Array.Empty<byte>(), Ct);
+        var hash = await _client.SendNodeSignedTransactionAsync(accounts[6], accounts[8], Array.Empty<byte>(), cancellationToken: Ct);
 
         var receipt = await _client.WaitForReceiptAsync(hash, TimeSpan.FromSeconds(10), Ct);
         var block = await _client.GetBlockByHashAsync(receipt.BlockHash, Ct);
@@ -133,7 +133,7 @@ public sealed class RpcClientTests(AnvilFixture anvil) : IDisposable
             null, Ct);
         using var client = new EthereumRpcClient(node.Rpc);
         var accounts = await client.GetAccountsAsync(Ct);
-        var hash = await client.SendNodeSignedTransactionAsync(accounts[9], accounts[8], Array.Empty<byte>(), Ct);
+        var hash = await client.SendNodeSignedTransactionAsync(accounts[9], accounts[8], Array.Empty<byte>(), cancellationToken: Ct);
         await client.WaitForReceiptAsync(hash, TimeSpan.FromSeconds(10), Ct);
 
         await new AnvilControl(client).RollbackAsync(1, Ct);

@@ -58,9 +58,12 @@ internal sealed class EthrHistory
 
         async Task StepAsync(string name, Address from, byte[] data)
         {
-            var hash = await client.SendNodeSignedTransactionAsync(from, contracts.DidRegistry, data, ct);
+            // eth_call first, so a step that would revert fails with the contract's reason.
+            await client.CallAsync(new CallRequest(from, contracts.DidRegistry, data), BlockTag.Latest, ct);
+            var estimate = await client.EstimateGasAsync(new CallRequest(from, contracts.DidRegistry, data), ct);
+            var hash = await client.SendNodeSignedTransactionAsync(from, contracts.DidRegistry, data, estimate * 2, ct);
             var receipt = await client.WaitForReceiptAsync(hash, TimeSpan.FromSeconds(10), ct);
-            Assert.True(receipt.Succeeded, $"step {name} reverted");
+            Assert.True(receipt.Succeeded, $"step {name} reverted (gas used {receipt.GasUsed}, estimate {estimate})");
             blocks[name] = receipt.BlockNumber;
             times[name] = (await client.GetBlockAsync(BlockTag.Number(receipt.BlockNumber), ct))!.Timestamp;
         }

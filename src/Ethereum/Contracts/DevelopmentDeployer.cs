@@ -52,7 +52,7 @@ public static class DevelopmentDeployer
         artifact.Bytecode.CopyTo(initCode);
         constructorArguments.Span.CopyTo(initCode.AsSpan(artifact.Bytecode.Length));
 
-        var hash = await client.SendNodeSignedTransactionAsync(deployer, to: null, initCode, cancellationToken).ConfigureAwait(false);
+        var hash = await client.SendNodeSignedTransactionAsync(deployer, to: null, initCode, cancellationToken: cancellationToken).ConfigureAwait(false);
         var receipt = await client.WaitForReceiptAsync(hash, s_receiptTimeout, cancellationToken).ConfigureAwait(false);
         if (!receipt.Succeeded || receipt.ContractAddress is not { } address)
         {

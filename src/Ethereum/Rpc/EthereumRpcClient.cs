@@ -190,13 +190,19 @@ public sealed partial class EthereumRpcClient : IDisposable
     /// <param name="from">The node-held account.</param>
     /// <param name="to">The recipient, or <see langword="null"/> to create a contract.</param>
     /// <param name="data">The call data or init code.</param>
+    /// <param name="gasLimit">The gas limit, or <see langword="null"/> to let the node estimate it.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The transaction hash.</returns>
     /// <exception cref="EthereumRpcException">The call failed.</exception>
     public async Task<string> SendNodeSignedTransactionAsync(
-        Address from, Address? to, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+        Address from, Address? to, ReadOnlyMemory<byte> data, ulong? gasLimit = null, CancellationToken cancellationToken = default)
     {
         var tx = new JsonObject { ["from"] = from.ToString(), ["data"] = Hex.Encode(data.Span) };
+        if (gasLimit is { } gas)
+        {
+            tx["gas"] = Hex.EncodeQuantity(gas);
+        }
+
         if (to is { } recipient)
         {
             tx["to"] = recipient.ToString();
