@@ -17,7 +17,8 @@ internal sealed class EthrHistory
     public static readonly byte[] IdentityKey = Convert.FromHexString("1111111111111111111111111111111111111111111111111111111111111111");
     public static readonly Address Identity = Address.Parse("0x19e7e376e7c213b7e7e7e46cc70a5dd086daff2a");
     public static readonly Address Delegate = Address.Parse("0x1563915e194d8cfba1943570603f7606a3115508");
-    public static readonly byte[] Ed25519Key = Convert.FromHexString("b97c30de767f084ce3080168ee293053ba33b235d7116a3263d29f1450936b71");
+    // RFC 8032 TEST 1's public key: a valid point, so every resolver can import it (the vectors' run used 32 random bytes).
+    public static readonly byte[] Ed25519Key = Convert.FromHexString("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
     public static readonly byte[] X25519Key = Convert.FromHexString("118557777ffb078774371a52b00fed75561dcf975e61c47553e664a617661052");
 
     private EthrHistory(Address registry, ulong chainId, IReadOnlyDictionary<string, ulong> blocks, IReadOnlyDictionary<string, DateTimeOffset> times, Address relayer)

@@ -1,0 +1,3 @@
+using IdentityEhr.Testing;
+
+[assembly: AssemblyFixture(typeof(AnvilFixture))]
