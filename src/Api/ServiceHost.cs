@@ -3,6 +3,7 @@ using IdentityEhr.Api.Dids;
 using IdentityEhr.Api.Health;
 using IdentityEhr.Embedded;
 using IdentityEhr.Identity.Methods;
+using IdentityEhr.Identity.Methods.Ethr;
 using IdentityEhr.Identity.Resolution;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -92,6 +93,14 @@ internal static class ServiceHost
         builder.Services.AddSingleton<HealthReporter>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IDidMethod, DidKey>();
+        if (infrastructure.Chain.Contracts is { } contracts)
+        {
+            // did:ethr on the service's own chain: by hex chain id always, and as "dev" on the embedded chain.
+            var name = infrastructure.Chain.IsEmbedded ? "dev" : infrastructure.Chain.ChainId == 1 ? "mainnet" : $"0x{infrastructure.Chain.ChainId:x}";
+            builder.Services.AddSingleton<IDidMethod>(sp => new EthrDid(
+                [new EthrNetwork(name, infrastructure.Chain.ChainId, infrastructure.Chain.Rpc, contracts.DidRegistry)], sp.GetRequiredService<TimeProvider>()));
+        }
+
         builder.Services.AddSingleton(sp => new DidResolver(sp.GetServices<IDidMethod>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
