@@ -12,6 +12,7 @@ namespace IdentityEhr.Testing;
 /// </summary>
 public sealed class AnvilFixture : IAsyncLifetime
 {
+    private readonly SemaphoreSlim _deployments = new(1, 1);
     private AnvilNode? _node;
     private Uri? _rpc;
 
@@ -60,15 +61,25 @@ public sealed class AnvilFixture : IAsyncLifetime
     /// <returns>The new addresses.</returns>
     public async Task<DeployedContracts> DeployContractsAsync(CancellationToken cancellationToken)
     {
-        using var client = CreateClient();
-        var accounts = await client.GetAccountsAsync(cancellationToken);
-        return await DevelopmentDeployer.DeployAsync(
-            client, accounts[DevelopmentChain.DeployerAccount], accounts[DevelopmentChain.ServiceIdentityAccount], cancellationToken);
+        // Test classes deploy in parallel from one node-held account; anvil assigns that account's nonces racily, so one at a time.
+        await _deployments.WaitAsync(cancellationToken);
+        try
+        {
+            using var client = CreateClient();
+            var accounts = await client.GetAccountsAsync(cancellationToken);
+            return await DevelopmentDeployer.DeployAsync(
+                client, accounts[DevelopmentChain.DeployerAccount], accounts[DevelopmentChain.ServiceIdentityAccount], cancellationToken);
+        }
+        finally
+        {
+            _deployments.Release();
+        }
     }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        _deployments.Dispose();
         if (_node is not null)
         {
             await _node.DisposeAsync();

@@ -52,7 +52,20 @@ public static class DevelopmentDeployer
         artifact.Bytecode.CopyTo(initCode);
         constructorArguments.Span.CopyTo(initCode.AsSpan(artifact.Bytecode.Length));
 
-        var hash = await client.SendNodeSignedTransactionAsync(deployer, to: null, initCode, cancellationToken: cancellationToken).ConfigureAwait(false);
+        string hash;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                hash = await client.SendNodeSignedTransactionAsync(deployer, to: null, initCode, cancellationToken: cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (EthereumRpcException e) when (e.Kind is RpcErrorKind.NonceTooLow && attempt < 3)
+            {
+                // The node assigns the nonce; a concurrent sender of the same account can win the race. Ask again.
+            }
+        }
+
         var receipt = await client.WaitForReceiptAsync(hash, s_receiptTimeout, cancellationToken).ConfigureAwait(false);
         if (!receipt.Succeeded || receipt.ContractAddress is not { } address)
         {

@@ -5,6 +5,7 @@ using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Math.EC;
+using Org.BouncyCastle.Math.EC.Multiplier;
 
 namespace IdentityEhr.Ethereum.Crypto;
 
@@ -33,6 +34,9 @@ public static class Secp256k1
     private static readonly X9ECParameters s_curve = Org.BouncyCastle.Asn1.Sec.SecNamedCurves.GetByName("secp256k1");
     private static readonly ECDomainParameters s_domain = new(s_curve.Curve, s_curve.G, s_curve.N, s_curve.H);
     private static readonly BigInteger s_halfOrder = s_curve.N.ShiftRight(1);
+
+    // Precomputed multiples of G: fixed-base multiplication several times faster than a generic one.
+    private static readonly FixedPointCombMultiplier s_baseMultiplier = new();
 
     /// <summary>Checks that a private key is a scalar in <c>[1, n−1]</c>.</summary>
     /// <param name="privateKey">The 32-byte big-endian scalar.</param>
@@ -73,7 +77,7 @@ public static class Secp256k1
             throw new ArgumentException("A secp256k1 private key is a 32-byte scalar in [1, n-1].", nameof(privateKey));
         }
 
-        return s_domain.G.Multiply(new BigInteger(1, privateKey.ToArray())).Normalize().GetEncoded(true);
+        return s_baseMultiplier.Multiply(s_domain.G, new BigInteger(1, privateKey.ToArray())).Normalize().GetEncoded(true);
     }
 
     /// <summary>Checks and compresses a public key given compressed or uncompressed; the point must lie on the curve.</summary>
@@ -113,7 +117,20 @@ public static class Secp256k1
     /// <param name="privateKey">The 32-byte private key.</param>
     /// <returns>The 64-byte signature <c>r ‖ s</c>.</returns>
     /// <exception cref="ArgumentException">The hash is not 32 bytes or the private key is invalid.</exception>
-    public static byte[] Sign(ReadOnlySpan<byte> hash, ReadOnlySpan<byte> privateKey)
+    public static byte[] Sign(ReadOnlySpan<byte> hash, ReadOnlySpan<byte> privateKey) => SignCore(hash, privateKey)[..SignatureSizeInBytes];
+
+    /// <summary>Signs a 32-byte hash (RFC 6979, low <c>s</c>) and appends the recovery id, as Ethereum signatures carry it.</summary>
+    /// <param name="hash">The 32-byte message hash.</param>
+    /// <param name="privateKey">The 32-byte private key.</param>
+    /// <returns>65 bytes: <c>r ‖ s ‖ yParity</c> with yParity 0 or 1 (add 27 for <c>v</c> in personal signatures).</returns>
+    /// <exception cref="ArgumentException">The hash is not 32 bytes or the private key is invalid.</exception>
+    public static byte[] SignRecoverable(ReadOnlySpan<byte> hash, ReadOnlySpan<byte> privateKey) => SignCore(hash, privateKey);
+
+    /// <summary>
+    /// ECDSA with RFC 6979 §3.2 nonces (HMAC-SHA256), computing R itself so that the recovery id is R's y parity: one fixed-base
+    /// multiplication per signature instead of signing and then trying recoveries. SEC 1 §4.1.3; EIP-2 low s (flipping s flips the parity).
+    /// </summary>
+    private static byte[] SignCore(ReadOnlySpan<byte> hash, ReadOnlySpan<byte> privateKey)
     {
         if (hash.Length != HashSizeInBytes)
         {
@@ -125,38 +142,44 @@ public static class Secp256k1
             throw new ArgumentException("A secp256k1 private key is a 32-byte scalar in [1, n-1].", nameof(privateKey));
         }
 
-        var signer = new ECDsaSigner(new HMacDsaKCalculator(new Sha256Digest()));
-        signer.Init(true, new ECPrivateKeyParameters(new BigInteger(1, privateKey.ToArray()), s_domain));
-        var rs = signer.GenerateSignature(hash.ToArray());
-        var s = rs[1].CompareTo(s_halfOrder) > 0 ? s_curve.N.Subtract(rs[1]) : rs[1];
-        var signature = new byte[SignatureSizeInBytes];
-        WriteScalar(rs[0], signature.AsSpan(0, 32));
-        WriteScalar(s, signature.AsSpan(32, 32));
-        return signature;
-    }
-
-    /// <summary>Signs a 32-byte hash (RFC 6979, low <c>s</c>) and appends the recovery id, as Ethereum signatures carry it.</summary>
-    /// <param name="hash">The 32-byte message hash.</param>
-    /// <param name="privateKey">The 32-byte private key.</param>
-    /// <returns>65 bytes: <c>r ‖ s ‖ yParity</c> with yParity 0 or 1 (add 27 for <c>v</c> in personal signatures).</returns>
-    /// <exception cref="ArgumentException">The hash is not 32 bytes or the private key is invalid.</exception>
-    public static byte[] SignRecoverable(ReadOnlySpan<byte> hash, ReadOnlySpan<byte> privateKey)
-    {
-        var signature = Sign(hash, privateKey);
-        var expected = DerivePublicKey(privateKey);
-        var result = new byte[RecoverableSignatureSizeInBytes];
-        signature.CopyTo(result, 0);
-        for (byte parity = 0; parity < 2; parity++)
+        var n = s_curve.N;
+        var d = new BigInteger(1, privateKey.ToArray());
+        var message = hash.ToArray();
+        var e = new BigInteger(1, message);
+        var nonces = new HMacDsaKCalculator(new Sha256Digest());
+        nonces.Init(n, d, message);
+        while (true)
         {
-            if (TryRecover(hash, signature, parity, out var recovered) && TryCompress(recovered, out var compressed) && compressed.AsSpan().SequenceEqual(expected))
-            {
-                result[64] = parity;
-                return result;
-            }
-        }
+            var k = nonces.NextK();
+            var point = s_baseMultiplier.Multiply(s_domain.G, k).Normalize();
+            var x = point.AffineXCoord.ToBigInteger();
+            var r = x.Mod(n);
 
-        // Unreachable for a valid signature: one of the two candidate points is the signer's key.
-        throw new InvalidOperationException("No recovery id reproduces the signer's key.");
+            // x ≥ n would need recovery id 2 or 3, which Ethereum's yParity cannot carry (probability ≈ 2⁻¹²⁸): take the next nonce.
+            if (r.SignValue == 0 || x.CompareTo(n) >= 0)
+            {
+                continue;
+            }
+
+            var s = k.ModInverse(n).Multiply(e.Add(d.Multiply(r))).Mod(n);
+            if (s.SignValue == 0)
+            {
+                continue;
+            }
+
+            var parity = point.AffineYCoord.TestBitZero() ? 1 : 0;
+            if (s.CompareTo(s_halfOrder) > 0)
+            {
+                s = n.Subtract(s);
+                parity ^= 1;
+            }
+
+            var signature = new byte[RecoverableSignatureSizeInBytes];
+            WriteScalar(r, signature.AsSpan(0, 32));
+            WriteScalar(s, signature.AsSpan(32, 32));
+            signature[64] = (byte)parity;
+            return signature;
+        }
     }
 
     /// <summary>Recovers the public key that made a signature (SEC 1 §4.1.6; Ethereum's <c>ecrecover</c>).</summary>

@@ -6,13 +6,13 @@ namespace IdentityEhr.Ethereum.Transactions;
 /// <summary>A signed transaction: the unsigned fields, the signature, the sender it recovers to, its raw form and its hash.</summary>
 /// <remarks>
 /// EIP-2718: the raw form is <c>rlp([fields…, v, r, s])</c> for legacy transactions and <c>type ‖ rlp([fields…, yParity, r, s])</c>
-/// for typed ones; the transaction hash is Keccak-256 of the raw form. Create one with <see cref="Transaction.Sign"/> or
+/// for typed ones; the transaction hash is Keccak-256 of the raw form. Create one with <see cref="Transaction.Sign(EthereumSigningKey)"/> or
 /// <see cref="TryDecode"/>.
 /// </remarks>
 public sealed partial class SignedTransaction
 {
     /// <summary>The largest raw transaction <see cref="TryDecode"/> accepts: 128 KiB, the size geth's transaction pool admits.</summary>
-    /// <remarks><see cref="Transaction.Sign"/> does not enforce it; a larger signed transaction is one nodes will not relay.</remarks>
+    /// <remarks><see cref="Transaction.Sign(EthereumSigningKey)"/> does not enforce it; a larger signed transaction is one nodes will not relay.</remarks>
     public const int MaxSizeInBytes = 128 * 1024;
 
     private readonly byte[] _raw;

@@ -72,13 +72,25 @@ public abstract class Transaction
     /// </exception>
     public SignedTransaction Sign(ReadOnlySpan<byte> privateKey)
     {
+        using var key = new EthereumSigningKey(privateKey);
+        return Sign(key);
+    }
+
+    /// <summary>Signs the transaction with a held signing key (RFC 6979 nonce, low <c>s</c>); cheaper when signing many.</summary>
+    /// <param name="key">The sender's key.</param>
+    /// <returns>The signed transaction, whose sender is the key's address.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The transaction is a pre-EIP-155 legacy transaction (from the decoder).</exception>
+    public SignedTransaction Sign(EthereumSigningKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
         if (ChainId is null)
         {
             throw new InvalidOperationException("A pre-EIP-155 transaction can be replayed on any chain; sign one with a chain id.");
         }
 
-        var signature = Secp256k1.SignRecoverable(GetSigningHash(), privateKey);
-        var sender = Address.FromPublicKey(Secp256k1.DerivePublicKey(privateKey));
+        var signature = key.SignRecoverable(GetSigningHash());
+        var sender = key.Address;
         return new SignedTransaction(
             this,
             signature[64],

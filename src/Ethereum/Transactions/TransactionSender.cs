@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Security.Cryptography;
 using IdentityEhr.Ethereum.Crypto;
 using IdentityEhr.Ethereum.Internal;
 using IdentityEhr.Ethereum.Rpc;
@@ -16,7 +15,7 @@ namespace IdentityEhr.Ethereum.Transactions;
 public sealed class TransactionSender : IDisposable
 {
     private readonly EthereumRpcClient _client;
-    private readonly byte[] _privateKey;
+    private readonly EthereumSigningKey _key;
     private readonly TransactionSenderOptions _options;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private ulong? _nextNonce;
@@ -32,17 +31,11 @@ public sealed class TransactionSender : IDisposable
     public TransactionSender(EthereumRpcClient client, ulong chainId, ReadOnlySpan<byte> privateKey, TransactionSenderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(client);
-        if (!Secp256k1.IsValidPrivateKey(privateKey))
-        {
-            throw new ArgumentException("A secp256k1 private key is a 32-byte scalar in [1, n-1].", nameof(privateKey));
-        }
-
         _client = client;
         ChainId = chainId;
         _options = options ?? new TransactionSenderOptions();
-        _privateKey = GC.AllocateArray<byte>(privateKey.Length, pinned: true);
-        privateKey.CopyTo(_privateKey);
-        Account = Address.FromPublicKey(Secp256k1.DerivePublicKey(_privateKey));
+        _key = new EthereumSigningKey(privateKey);
+        Account = _key.Address;
     }
 
     /// <summary>Gets the sending account.</summary>
@@ -87,7 +80,7 @@ public sealed class TransactionSender : IDisposable
             {
                 _nextNonce ??= await _client.GetTransactionCountAsync(Account, BlockTag.Pending, cancellationToken).ConfigureAwait(false);
                 var transaction = new Eip1559Transaction(ChainId, _nextNonce.Value, fees.MaxPriorityFeePerGas, fees.MaxFeePerGas, gasLimit, to, value, data.Span);
-                var signed = transaction.Sign(_privateKey);
+                var signed = transaction.Sign(_key);
                 try
                 {
                     var hash = await _client.SendRawTransactionAsync(signed.ToBytes(), cancellationToken).ConfigureAwait(false);
@@ -122,7 +115,7 @@ public sealed class TransactionSender : IDisposable
     {
         if (!_disposed)
         {
-            CryptographicOperations.ZeroMemory(_privateKey);
+            _key.Dispose();
             _lock.Dispose();
             _disposed = true;
         }

@@ -220,12 +220,13 @@ public sealed class EthereumDidRegistry
     /// <exception cref="EthereumRpcException">A call failed, the node lacks the historical logs (<see cref="RpcErrorKind.InvalidResponse"/>), or the history exceeds <see cref="MaxHistoryEvents"/>.</exception>
     public async Task<IReadOnlyList<Erc1056Event>> GetHistoryAsync(Address identity, BlockTag block, CancellationToken cancellationToken = default)
     {
-        var history = new List<Erc1056Event>();
+        var blocks = new List<(ulong Number, IReadOnlyList<LogEntry> Logs)>();
         var previous = await ChangedAsync(identity, block, cancellationToken).ConfigureAwait(false);
         byte[] identityTopic = [.. new byte[12], .. identity.ToBytes()];
+        var eventCount = 0;
         while (previous > 0)
         {
-            if (previous > ulong.MaxValue || history.Count > MaxHistoryEvents)
+            if (previous > ulong.MaxValue || eventCount > MaxHistoryEvents)
             {
                 throw new EthereumRpcException($"the history of {identity} is longer than {MaxHistoryEvents} events or points beyond the chain", RpcErrorKind.InvalidResponse);
             }
@@ -238,31 +239,35 @@ public sealed class EthereumDidRegistry
                     $"block {number} should hold a change of {identity} but the node returned no logs (an archive node is needed for old history)", RpcErrorKind.InvalidResponse);
             }
 
-            var header = await _client.GetBlockAsync(BlockTag.Number(number), cancellationToken).ConfigureAwait(false)
-                ?? throw new EthereumRpcException($"block {number} is missing", RpcErrorKind.InvalidResponse);
-            var events = new List<Erc1056Event>();
+            // Several changes in one block all point back past the block; the smallest earlier block is the next to read.
             var next = BigInteger.Zero;
             foreach (var log in logs)
             {
-                if (Decode(log, header.Timestamp) is not { } change)
-                {
-                    continue;
-                }
-
-                // Several changes in one block all point back past the block; the smallest earlier block is the next to read.
-                if (change.PreviousChange > 0 && change.PreviousChange < number && (next == 0 || change.PreviousChange < next))
+                if (Decode(log, DateTimeOffset.UnixEpoch) is { } change && change.PreviousChange > 0 && change.PreviousChange < number
+                    && (next == 0 || change.PreviousChange < next))
                 {
                     next = change.PreviousChange;
                 }
-
-                if (change is not UnreadableChange)
-                {
-                    events.Add(change);
-                }
             }
 
-            history.InsertRange(0, events);
+            blocks.Add((number, logs));
+            eventCount += logs.Count;
             previous = next;
+        }
+
+        // The walk is sequential by nature; the block times are not, so they are fetched together.
+        var headers = await Task.WhenAll(blocks.Select(b => _client.GetBlockAsync(BlockTag.Number(b.Number), cancellationToken))).ConfigureAwait(false);
+        var history = new List<Erc1056Event>(eventCount);
+        for (var i = blocks.Count - 1; i >= 0; i--)
+        {
+            var header = headers[i] ?? throw new EthereumRpcException($"block {blocks[i].Number} is missing", RpcErrorKind.InvalidResponse);
+            foreach (var log in blocks[i].Logs)
+            {
+                if (Decode(log, header.Timestamp) is { } change and not UnreadableChange)
+                {
+                    history.Add(change);
+                }
+            }
         }
 
         return history;
