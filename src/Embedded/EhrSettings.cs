@@ -18,6 +18,12 @@ public sealed record EhrSettings
     /// <summary>The chain id the node at <see cref="EthereumRpcVariable"/> must report.</summary>
     public const string ChainIdVariable = "EHR_CHAIN_ID";
 
+    /// <summary>Address of the ERC-1056 registry on the chain given by <see cref="EthereumRpcVariable"/>.</summary>
+    public const string DidRegistryVariable = "EHR_DID_REGISTRY";
+
+    /// <summary>Address of the AuditAnchor contract on the chain given by <see cref="EthereumRpcVariable"/>.</summary>
+    public const string AuditAnchorVariable = "EHR_AUDIT_ANCHOR";
+
     /// <summary>Folder for the embedded defaults' data; unset means throwaway folders in the temp folder.</summary>
     public const string DataDirectoryVariable = "EHR_DATA_DIR";
 
@@ -35,6 +41,12 @@ public sealed record EhrSettings
 
     /// <summary>Gets the chain id the node must report; required with <see cref="EthereumRpc"/>.</summary>
     public ulong? ChainId { get; init; }
+
+    /// <summary>Gets the ERC-1056 registry's address on the configured chain, or <see langword="null"/>.</summary>
+    public Ethereum.Address? DidRegistry { get; init; }
+
+    /// <summary>Gets the AuditAnchor contract's address on the configured chain, or <see langword="null"/>.</summary>
+    public Ethereum.Address? AuditAnchor { get; init; }
 
     /// <summary>Gets the folder that keeps the embedded defaults' data across runs, or <see langword="null"/> for throwaway folders.</summary>
     public string? DataDirectory { get; init; }
@@ -88,8 +100,17 @@ public sealed record EhrSettings
                 $"{ChainIdVariable} is {chainId} but {EthereumRpcVariable} is not set; the embedded chain's id is {DevelopmentChain.ChainId}");
         }
 
+        var registry = ReadAddress(Get(DidRegistryVariable), DidRegistryVariable, rpc);
+        var anchor = ReadAddress(Get(AuditAnchorVariable), AuditAnchorVariable, rpc);
+        if ((registry is null) != (anchor is null))
+        {
+            throw new InfrastructureConfigurationException($"{DidRegistryVariable} and {AuditAnchorVariable} go together: set both or neither");
+        }
+
         return new EhrSettings
         {
+            DidRegistry = registry,
+            AuditAnchor = anchor,
             PostgresConnectionString = postgres,
             EthereumRpc = rpc,
             ChainId = chainId,
@@ -108,5 +129,22 @@ public sealed record EhrSettings
         builder.Append(CultureInfo.InvariantCulture, $"EthereumRpc = {(EthereumRpc is null ? "embedded" : EthereumRpcClient.DescribeEndpoint(EthereumRpc))}, ");
         builder.Append(CultureInfo.InvariantCulture, $"ChainId = {ChainId}, DataDirectory = {DataDirectory}");
         return true;
+    }
+
+    private static Ethereum.Address? ReadAddress(string? text, string variable, Uri? rpc)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (rpc is null)
+        {
+            throw new InfrastructureConfigurationException($"{variable} applies only with {EthereumRpcVariable}; the embedded chain deploys its own contracts");
+        }
+
+        return Ethereum.Address.TryParse(text, out var address)
+            ? address
+            : throw new InfrastructureConfigurationException($"{variable} must be an address: 0x and 40 hexadecimal digits (checksummed or one case)");
     }
 }

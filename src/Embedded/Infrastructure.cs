@@ -82,7 +82,7 @@ public sealed class Infrastructure : IAsyncDisposable
             ChainEndpoint chain;
             if (settings.EthereumRpc is { } rpc)
             {
-                chain = await ConnectChainAsync(rpc, settings.ChainId!.Value, cancellationToken).ConfigureAwait(false);
+                chain = await ConnectChainAsync(rpc, settings.ChainId!.Value, settings.DidRegistry, settings.AuditAnchor, cancellationToken).ConfigureAwait(false);
                 Log.ChainConnected(logger, EthereumRpcClient.DescribeEndpoint(rpc), chain.ChainId);
             }
             else
@@ -147,7 +147,8 @@ public sealed class Infrastructure : IAsyncDisposable
         }
     }
 
-    private static async Task<ChainEndpoint> ConnectChainAsync(Uri rpc, ulong expectedChainId, CancellationToken cancellationToken)
+    private static async Task<ChainEndpoint> ConnectChainAsync(
+        Uri rpc, ulong expectedChainId, Address? registry, Address? anchor, CancellationToken cancellationToken)
     {
         using var client = new EthereumRpcClient(rpc);
         ulong chainId;
@@ -166,7 +167,34 @@ public sealed class Infrastructure : IAsyncDisposable
                 $"{EhrSettings.ChainIdVariable} is {expectedChainId} but the node at {EthereumRpcClient.DescribeEndpoint(rpc)} reports chain id {chainId}");
         }
 
-        return new ChainEndpoint(rpc, chainId, isEmbedded: false, contracts: null);
+        if (registry is not { } registryAddress || anchor is not { } anchorAddress)
+        {
+            return new ChainEndpoint(rpc, chainId, isEmbedded: false, contracts: null);
+        }
+
+        // The configured anchor contract must be an AuditAnchor bound to the configured registry; it names the service identity.
+        try
+        {
+            var contract = new AuditAnchorContract(client, anchorAddress);
+            var boundRegistry = await contract.RegistryAsync(BlockTag.Latest, cancellationToken).ConfigureAwait(false);
+            if (boundRegistry != registryAddress)
+            {
+                throw new InfrastructureConfigurationException(
+                    $"{EhrSettings.AuditAnchorVariable} {anchorAddress} is bound to registry {boundRegistry}, not {EhrSettings.DidRegistryVariable} {registryAddress}");
+            }
+
+            if ((await client.GetCodeAsync(registryAddress, cancellationToken).ConfigureAwait(false)).Length == 0)
+            {
+                throw new InfrastructureConfigurationException($"{EhrSettings.DidRegistryVariable} {registryAddress} has no contract code on chain {chainId}");
+            }
+
+            var identity = await contract.IdentityAsync(BlockTag.Latest, cancellationToken).ConfigureAwait(false);
+            return new ChainEndpoint(rpc, chainId, isEmbedded: false, new DeployedContracts(registryAddress, anchorAddress, identity));
+        }
+        catch (EthereumRpcException e)
+        {
+            throw new InfrastructureStartupException($"{EhrSettings.AuditAnchorVariable} {anchorAddress} on chain {chainId} is not an AuditAnchor contract: {e.Message}", e);
+        }
     }
 
     private static async Task<DeployedContracts> EnsureContractsAsync(AnvilNode anvil, string? stateDirectory, CancellationToken cancellationToken)
