@@ -124,4 +124,32 @@ public sealed class DidCommandTests : IDisposable
 
         Assert.Equal((ExitCodes.UsageError, 1), (exitCode, _error.ToString().TrimEnd().Split('\n').Length));
     }
+
+    [Fact]
+    public async Task Create_ethr_names_the_address_of_a_new_secp256k1_key()
+    {
+        await RunAsync("synthetic", "did", "create", "--method", "ethr", "--network", "0x7a69", "--json");
+        var created = JsonDocument.Parse(_output.ToString()).RootElement;
+        Assert.True(IdentityEhr.Identity.Keys.Multikey.TryParsePublic(created.GetProperty("publicKeyMultibase").GetString(), out _, out var key, out _));
+
+        Assert.Equal($"did:ethr:0x7a69:{IdentityEhr.Ethereum.Address.FromPublicKey(key)}", created.GetProperty("did").GetString());
+    }
+
+    [Fact]
+    public async Task Create_ethr_with_another_key_type_exits_2()
+    {
+        var exitCode = await RunAsync("synthetic", "did", "create", "--method", "ethr", "--type", "ed25519", "--network", "0x7a69");
+
+        Assert.Equal((ExitCodes.UsageError, "ehr: a did:ethr is a secp256k1 key; leave out --type or give --type secp256k1"), (exitCode, ErrorLine));
+    }
+
+    [Fact]
+    public async Task Create_ethr_without_a_network_or_service_exits_2()
+    {
+        var exitCode = await RunAsync("synthetic", "did", "create", "--method", "ethr", "--url", "http://127.0.0.1:1");
+
+        Assert.Equal(ExitCodes.UsageError, exitCode);
+    }
+
+    private string ErrorLine => _error.ToString().TrimEnd('\n');
 }

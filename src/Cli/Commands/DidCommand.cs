@@ -25,15 +25,32 @@ internal static class DidCommand
 
     private static Command CreateCommand(CliContext context, Option<string> walletOption)
     {
-        var method = new Option<string>("--method") { Description = "The DID method.", DefaultValueFactory = _ => "key" };
-        method.AcceptOnlyFromAmong("key");
+        var method = new Option<string>("--method") { Description = "The DID method: key, or ethr (a secp256k1 key whose address is the identity).", DefaultValueFactory = _ => "key" };
+        method.AcceptOnlyFromAmong("key", "ethr");
+        var network = new Option<string>("--network") { Description = "did:ethr only: the network name or 0x + chain id in hex (default: the service's chain)." };
         var type = new Option<string>("--type") { Description = "The key type.", DefaultValueFactory = _ => "ed25519" };
         type.AcceptOnlyFromAmong("ed25519", "secp256k1", "p256", "p384", "p521", "x25519");
         var label = new Option<string>("--label") { Description = "A name for the key in the wallet." };
-        var command = new Command("create", "Create a DID, keep its private key in the wallet (sealed with your passphrase), print the DID.") { method, type, label };
+        var command = new Command("create", "Create a DID, keep its private key in the wallet (sealed with your passphrase), print the DID.") { method, type, label, network };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var keyType = parse.GetValue(type) switch
+            var isEthr = parse.GetValue(method) == "ethr";
+            if (isEthr && parse.GetResult(type) is { Implicit: false } && parse.GetValue(type) != "secp256k1")
+            {
+                return await context.FailAsync(ExitCodes.UsageError, "a did:ethr is a secp256k1 key; leave out --type or give --type secp256k1");
+            }
+
+            string? ethrNetwork = null;
+            if (isEthr)
+            {
+                ethrNetwork = parse.GetValue(network) ?? await ServiceNetworkAsync(context, parse, cancellationToken);
+                if (ethrNetwork is null)
+                {
+                    return await context.FailAsync(ExitCodes.UsageError, "give --network (for example 0x7a69), or run the service so its chain can be asked");
+                }
+            }
+
+            var keyType = isEthr ? KeyType.Secp256k1 : parse.GetValue(type) switch
             {
                 "secp256k1" => KeyType.Secp256k1,
                 "p256" => KeyType.P256,
@@ -49,7 +66,9 @@ internal static class DidCommand
                 using (sealer)
                 using (var key = PrivateKey.Generate(keyType))
                 {
-                    var created = DidKey.Create(key.PublicKey);
+                    var created = ethrNetwork is null
+                        ? DidKey.Create(key.PublicKey)
+                        : Did.Create("ethr", $"{ethrNetwork}:{Ethereum.Address.FromPublicKey(key.PublicKey.Bytes)}");
                     file.Save(wallet.Add(key, created, parse.GetValue(label), sealer, context.Time.GetUtcNow()));
                     if (parse.GetValue(context.Json))
                     {
@@ -87,6 +106,26 @@ internal static class DidCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Asks the running service for its chain id and names the did:ethr network after it; null when it cannot be asked.</summary>
+    private static async Task<string?> ServiceNetworkAsync(CliContext context, ParseResult parse, CancellationToken cancellationToken)
+    {
+        if (context.ServiceUrl(parse, out _) is not { } url)
+        {
+            return null;
+        }
+
+        using var http = context.CreateHttpClient(TimeSpan.FromSeconds(5));
+        try
+        {
+            var health = JsonNode.Parse(await http.GetStringAsync(new Uri(url, "/health"), cancellationToken));
+            return health?["chain"]?["chainId"] is JsonValue id && id.TryGetValue<ulong>(out var chainId) ? $"0x{chainId:x}" : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException)
+        {
+            return null;
+        }
     }
 
     private static Command ListCommand(CliContext context, Option<string> walletOption)
@@ -140,11 +179,18 @@ internal static class DidCommand
         var didArgument = new Argument<string>("did") { Description = "The DID to resolve." };
         var local = new Option<bool>("--local") { Description = "Resolve in this process instead of through the service (did:key only)." };
         var format = new Option<PublicKeyFormat>("--format") { Description = "How verification methods write their keys.", DefaultValueFactory = _ => PublicKeyFormat.Multikey };
-        var command = new Command("resolve", "Resolve a DID and print its DID document (--json: the whole resolution result).") { didArgument, local, format };
+        var versionId = new Option<string>("--version-id") { Description = "Resolve a past version (did:ethr: a block number)." };
+        var versionTime = new Option<DateTimeOffset?>("--version-time") { Description = "Resolve the version valid at this time (ISO 8601)." };
+        var command = new Command("resolve", "Resolve a DID and print its DID document (--json: the whole resolution result).") { didArgument, local, format, versionId, versionTime };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var did = parse.GetValue(didArgument)!;
-            var options = DidResolutionOptions.Default with { PublicKeyFormat = parse.GetValue(format) };
+            var options = DidResolutionOptions.Default with { PublicKeyFormat = parse.GetValue(format), VersionId = parse.GetValue(versionId), VersionTime = parse.GetValue(versionTime) };
+            if (options.VersionId is not null && options.VersionTime is not null)
+            {
+                return await context.FailAsync(ExitCodes.UsageError, "--version-id and --version-time cannot be given together");
+            }
+
             JsonObject result;
             if (parse.GetValue(local))
             {
@@ -192,7 +238,10 @@ internal static class DidCommand
     private static async Task<(int ExitCode, JsonObject? Result)> FetchAsync(
         CliContext context, Uri service, string did, DidResolutionOptions options, CancellationToken cancellationToken)
     {
-        var target = new Uri(service, $"/1.0/identifiers/{Uri.EscapeDataString(did)}?publicKeyFormat={options.PublicKeyFormat}");
+        var query = $"?publicKeyFormat={options.PublicKeyFormat}"
+            + (options.VersionId is { } version ? $"&versionId={Uri.EscapeDataString(version)}" : string.Empty)
+            + (options.VersionTime is { } time ? $"&versionTime={Uri.EscapeDataString(time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture))}" : string.Empty);
+        var target = new Uri(service, $"/1.0/identifiers/{Uri.EscapeDataString(did)}{query}");
         using var http = context.CreateHttpClient(TimeSpan.FromSeconds(15));
         using var request = new HttpRequestMessage(HttpMethod.Get, target);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(DidResolutionResult.ResolutionMediaType));
