@@ -32,12 +32,18 @@ internal sealed class CliApp(
 
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await error.WriteLineAsync("ehr: interrupted");
             return ExitCodes.Interrupted;
+        }
+        catch (Exception e)
+        {
+            // The process edge: a bug must still end in one line and an exit code, never a stack trace (which could echo input).
+            await error.WriteLineAsync($"ehr: unexpected error ({e.GetType().Name}); please report it with the command you ran");
+            return ExitCodes.InternalError;
         }
     }
 }

@@ -15,6 +15,9 @@ internal static class ExitCodes
     /// <summary>A service, database, chain or tool could not be reached or started.</summary>
     public const int Unavailable = 3;
 
+    /// <summary>A bug in ehr: an unexpected error, reported in one line (EX_SOFTWARE).</summary>
+    public const int InternalError = 70;
+
     /// <summary>Interrupted by Ctrl-C before it finished.</summary>
     public const int Interrupted = 130;
 }

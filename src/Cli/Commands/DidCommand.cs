@@ -19,7 +19,10 @@ internal static class DidCommand
     public static Command Create(CliContext context)
     {
         var wallet = new Option<string>("--wallet") { Description = "The wallet file (default: EHR_WALLET, or ~/.config/identityehr/wallet.json).", Recursive = true };
-        var did = new Command("did", "Create, list and resolve DIDs.") { wallet, CreateCommand(context, wallet), ResolveCommand(context), ListCommand(context, wallet) };
+        var did = new Command("did", "Create, list, resolve and update DIDs.")
+        {
+            wallet, CreateCommand(context, wallet), ResolveCommand(context), ListCommand(context, wallet), DidUpdateCommand.Create(context, wallet),
+        };
         return did;
     }
 

@@ -1,0 +1,249 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using IdentityEhr.Ethereum;
+using IdentityEhr.Ethereum.Contracts.Erc1056;
+using IdentityEhr.Ethereum.Crypto;
+using IdentityEhr.Ethereum.Rpc;
+using IdentityEhr.Ethereum.Transactions;
+using IdentityEhr.Identity.Dids;
+using IdentityEhr.Identity.Keys;
+using IdentityEhr.Identity.Methods.Ethr;
+
+namespace IdentityEhr.Cli.Commands;
+
+/// <summary><c>ehr did update</c>: one change to a did:ethr in the ERC-1056 registry, sent by the DID's key or relayed as a meta-transaction.</summary>
+internal static class DidUpdateCommand
+{
+    public static Command Create(CliContext context, Option<string> walletOption)
+    {
+        var did = new Argument<string>("did") { Description = "The did:ethr to change; its secp256k1 key must be in the wallet and still own it." };
+        var addDelegate = new Option<string>("--add-delegate") { Description = "Add a delegate (an address)." };
+        var revokeDelegate = new Option<string>("--revoke-delegate") { Description = "Revoke a delegate (an address)." };
+        var delegateType = new Option<string>("--delegate-type") { Description = "The delegate type.", DefaultValueFactory = _ => "veriKey" };
+        delegateType.AcceptOnlyFromAmong("veriKey", "sigAuth", "anchor");
+        var addKey = new Option<string>("--add-key") { Description = "Publish a public key (Multikey text) as a did/pub attribute." };
+        var purpose = new Option<string>("--purpose") { Description = "What a published key is for.", DefaultValueFactory = _ => "veriKey" };
+        purpose.AcceptOnlyFromAmong("veriKey", "sigAuth", "enc");
+        var addService = new Option<string>("--add-service") { Description = "Publish a service of this type (with --endpoint). Never put patient data here: it is public forever." };
+        var endpoint = new Option<Uri>("--endpoint")
+        {
+            Description = "The service endpoint URL.",
+            CustomParser = r =>
+            {
+                if (Uri.TryCreate(r.Tokens.Single().Value, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp))
+                {
+                    return url;
+                }
+
+                r.AddError("--endpoint must be an absolute http:// or https:// URL");
+                return null!;
+            },
+        };
+        var changeOwner = new Option<string>("--change-owner") { Description = "Hand the DID to another owner (an address)." };
+        var deactivate = new Option<bool>("--deactivate") { Description = "Deactivate the DID for good (owner 0x0)." };
+        var validity = new Option<ulong>("--validity") { Description = "Seconds a delegate or attribute stays valid.", DefaultValueFactory = _ => 365UL * 24 * 3600 };
+        var relayFrom = new Option<string>("--relay-from") { Description = "Sign a meta-transaction with the DID's key and let this wallet DID's (funded) key send it." };
+        var rpc = new Option<Uri>("--rpc")
+        {
+            Description = "The chain's JSON-RPC URL (default: EHR_ETH_RPC, else the service's).",
+            CustomParser = r =>
+            {
+                if (Uri.TryCreate(r.Tokens.Single().Value, UriKind.Absolute, out var url) && EthereumRpcClient.IsHttpUrl(url))
+                {
+                    return url;
+                }
+
+                r.AddError("--rpc must be an absolute http:// or https:// URL");
+                return null!;
+            },
+        };
+        var chainId = new Option<ulong?>("--chain-id") { Description = "The chain id (default: EHR_CHAIN_ID, else the service's)." };
+        var registry = new Option<string>("--registry") { Description = "The ERC-1056 registry (default: EHR_DID_REGISTRY, else the service's)." };
+        var command = new Command("update", "Change a did:ethr: delegates, published keys, services, owner, deactivation.")
+        {
+            did, addDelegate, revokeDelegate, delegateType, addKey, purpose, addService, endpoint, changeOwner, deactivate, validity, relayFrom, rpc, chainId, registry,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var changes = new object?[] { parse.GetValue(addDelegate), parse.GetValue(revokeDelegate), parse.GetValue(addKey), parse.GetValue(addService), parse.GetValue(changeOwner), parse.GetValue(deactivate) ? true : null };
+            if (changes.Count(c => c is not null) != 1)
+            {
+                return await context.FailAsync(ExitCodes.UsageError, "give exactly one change: --add-delegate, --revoke-delegate, --add-key, --add-service, --change-owner or --deactivate");
+            }
+
+            try
+            {
+                if (!Did.TryParse(parse.GetValue(did), out var subject, out _) || !EthrIdentifier.TryParse(subject, out var identifier, out var reason))
+                {
+                    return await context.FailAsync(ExitCodes.UsageError, "the DID must be a did:ethr");
+                }
+
+                var change = BuildChange(parse, identifier.Address, addDelegate, revokeDelegate, delegateType, addKey, purpose, addService, endpoint, changeOwner, deactivate, validity);
+                var chain = await ChainAsync(context, parse, rpc, chainId, registry, cancellationToken);
+                using var client = new EthereumRpcClient(chain.Rpc);
+                if (await client.GetChainIdAsync(cancellationToken) != chain.ChainId)
+                {
+                    return await context.FailAsync(ExitCodes.UsageError, $"the node at {EthereumRpcClient.DescribeEndpoint(chain.Rpc)} is not chain {chain.ChainId}");
+                }
+
+                var ownerSecret = WalletKeys.Secp256k1Secret(context, parse.GetValue(walletOption), subject.ToString());
+                try
+                {
+                    var relayer = parse.GetValue(relayFrom);
+                    byte[] data;
+                    byte[] senderSecret;
+                    if (relayer is null)
+                    {
+                        data = change.Direct;
+                        senderSecret = (byte[])ownerSecret.Clone();
+                    }
+                    else
+                    {
+                        var erc1056 = new EthereumDidRegistry(client, chain.Registry);
+                        using var owner = new EthereumSigningKey(ownerSecret);
+                        var nonce = await erc1056.NonceAsync(owner.Address, BlockTag.Latest, cancellationToken);
+                        data = change.Signed(owner.SignRecoverable(change.Hash(erc1056, nonce)));
+                        senderSecret = WalletKeys.Secp256k1Secret(context, parse.GetValue(walletOption), relayer);
+                    }
+
+                    using var sender = new TransactionSender(client, chain.ChainId, senderSecret);
+                    CryptographicOperations.ZeroMemory(senderSecret);
+                    var receipt = await sender.SendAsync(chain.Registry, data, cancellationToken: cancellationToken);
+                    if (!receipt.Succeeded)
+                    {
+                        return await context.FailAsync(ExitCodes.CheckFailed, $"the registry refused the change (transaction {receipt.TransactionHash})");
+                    }
+
+                    await context.Output.WriteLineAsync(parse.GetValue(context.Json)
+                        ? new JsonObject { ["did"] = subject.ToString(), ["transaction"] = receipt.TransactionHash, ["block"] = receipt.BlockNumber, ["sender"] = sender.Account.ToChecksumString() }.ToJsonString()
+                        : $"{subject} changed in block {receipt.BlockNumber} (transaction {receipt.TransactionHash}); resolve with --version-id {receipt.BlockNumber}");
+                    return ExitCodes.Success;
+                }
+                finally
+                {
+                    CryptographicOperations.ZeroMemory(ownerSecret);
+                }
+            }
+            catch (CliException e)
+            {
+                return await context.FailAsync(e.ExitCode, e.Message);
+            }
+            catch (Identity.Wallets.WalletException e)
+            {
+                return await context.FailAsync(ExitCodes.UsageError, e.Message);
+            }
+            catch (EthereumRpcException e)
+            {
+                return await context.FailAsync(e.Kind is RpcErrorKind.Reverted or RpcErrorKind.InsufficientFunds ? ExitCodes.CheckFailed : ExitCodes.Unavailable, e.Message);
+            }
+        });
+        return command;
+    }
+
+    private sealed record Change(byte[] Direct, Func<EthereumDidRegistry, BigInteger, byte[]> Hash, Func<byte[], byte[]> Signed);
+
+    private sealed record Chain(Uri Rpc, ulong ChainId, Address Registry);
+
+    private static Change BuildChange(
+        ParseResult parse, Address identity, Option<string> addDelegate, Option<string> revokeDelegate, Option<string> delegateType, Option<string> addKey,
+        Option<string> purpose, Option<string> addService, Option<Uri> endpoint, Option<string> changeOwner, Option<bool> deactivate, Option<ulong> validity)
+    {
+        var seconds = new BigInteger(parse.GetValue(validity));
+        var type = parse.GetValue(delegateType)!;
+        if (parse.GetValue(addDelegate) is { } added)
+        {
+            var address = ParseAddress(added, "--add-delegate");
+            return new(EthereumDidRegistry.AddDelegateCall(identity, type, address, seconds),
+                (r, n) => r.AddDelegateHash(n, identity, type, address, seconds),
+                s => EthereumDidRegistry.AddDelegateSignedCall(identity, s, type, address, seconds));
+        }
+
+        if (parse.GetValue(revokeDelegate) is { } revoked)
+        {
+            var address = ParseAddress(revoked, "--revoke-delegate");
+            return new(EthereumDidRegistry.RevokeDelegateCall(identity, type, address),
+                (r, n) => r.RevokeDelegateHash(n, identity, type, address),
+                s => EthereumDidRegistry.RevokeDelegateSignedCall(identity, s, type, address));
+        }
+
+        if (parse.GetValue(addKey) is { } multikey)
+        {
+            if (!PublicKey.TryImportMultikey(multikey, out var key, out var error))
+            {
+                throw new CliException(ExitCodes.UsageError, $"--add-key: {error.Describe()}");
+            }
+
+            var algorithm = key.Type switch
+            {
+                KeyType.Ed25519 => "Ed25519",
+                KeyType.X25519 => "X25519",
+                KeyType.Secp256k1 => "Secp256k1",
+                _ => throw new CliException(ExitCodes.UsageError, "--add-key takes an Ed25519, X25519 or secp256k1 key"),
+            };
+            var name = $"did/pub/{algorithm}/{parse.GetValue(purpose)}/hex";
+            var value = key.Bytes.ToArray();
+            return new(EthereumDidRegistry.SetAttributeCall(identity, name, value, seconds),
+                (r, n) => r.SetAttributeHash(n, identity, name, value, seconds),
+                s => EthereumDidRegistry.SetAttributeSignedCall(identity, s, name, value, seconds));
+        }
+
+        if (parse.GetValue(addService) is { } serviceType)
+        {
+            var url = parse.GetValue(endpoint) ?? throw new CliException(ExitCodes.UsageError, "--add-service needs --endpoint");
+            if (!serviceType.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') || serviceType.Length > 24)
+            {
+                throw new CliException(ExitCodes.UsageError, "--add-service: the type is letters, digits and _ (at most 24)");
+            }
+
+            var name = $"did/svc/{serviceType}";
+            var value = System.Text.Encoding.UTF8.GetBytes(url.ToString());
+            return new(EthereumDidRegistry.SetAttributeCall(identity, name, value, seconds),
+                (r, n) => r.SetAttributeHash(n, identity, name, value, seconds),
+                s => EthereumDidRegistry.SetAttributeSignedCall(identity, s, name, value, seconds));
+        }
+
+        var newOwner = parse.GetValue(deactivate) ? Address.Zero : ParseAddress(parse.GetValue(changeOwner)!, "--change-owner");
+        return new(EthereumDidRegistry.ChangeOwnerCall(identity, newOwner),
+            (r, n) => r.ChangeOwnerHash(n, identity, newOwner),
+            s => EthereumDidRegistry.ChangeOwnerSignedCall(identity, s, newOwner));
+    }
+
+    private static Address ParseAddress(string text, string option) =>
+        Address.TryParse(text, out var address) ? address : throw new CliException(ExitCodes.UsageError, $"{option} must be an address: 0x and 40 hexadecimal digits");
+
+    private static async Task<Chain> ChainAsync(CliContext context, ParseResult parse, Option<Uri> rpc, Option<ulong?> chainId, Option<string> registry, CancellationToken cancellationToken)
+    {
+        var url = parse.GetValue(rpc) ?? (Uri.TryCreate(context.Environment("EHR_ETH_RPC"), UriKind.Absolute, out var e) ? e : null);
+        var id = parse.GetValue(chainId) ?? (ulong.TryParse(context.Environment("EHR_CHAIN_ID"), NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : null);
+        var registryText = parse.GetValue(registry) ?? context.Environment("EHR_DID_REGISTRY");
+        if (url is null || id is null || registryText is null)
+        {
+            // Ask the running service which chain and registry it uses.
+            if (context.ServiceUrl(parse, out _) is { } service)
+            {
+                using var http = context.CreateHttpClient(TimeSpan.FromSeconds(5));
+                try
+                {
+                    var chain = JsonNode.Parse(await http.GetStringAsync(new Uri(service, "/health"), cancellationToken))?["chain"];
+                    url ??= Uri.TryCreate(chain?["rpc"]?.GetValue<string>(), UriKind.Absolute, out var r) ? r : null;
+                    id ??= chain?["chainId"]?.GetValue<ulong>();
+                    registryText ??= chain?["contracts"]?["didRegistry"]?.GetValue<string>();
+                }
+                catch (Exception x) when (x is HttpRequestException or System.Text.Json.JsonException or TaskCanceledException or InvalidOperationException)
+                {
+                    // Fall through to the message below.
+                }
+            }
+        }
+
+        if (url is null || !EthereumRpcClient.IsHttpUrl(url) || id is null || registryText is null || !Address.TryParse(registryText, out var registryAddress))
+        {
+            throw new CliException(ExitCodes.UsageError, "give --rpc, --chain-id and --registry (or EHR_ETH_RPC, EHR_CHAIN_ID, EHR_DID_REGISTRY), or run the service so they can be asked");
+        }
+
+        return new Chain(url, id.Value, registryAddress);
+    }
+}
