@@ -17,14 +17,7 @@ internal sealed class CliContext(TextWriter output, TextWriter error, Func<strin
     public TimeProvider Time { get; } = time;
 
     /// <summary>Gets <c>--url</c>, taken by every command: the service to talk to.</summary>
-    public Option<Uri> Url { get; } = new("--url")
-    {
-        Description = $"The service's base URL (default: EHR_URL, or {DefaultUrl}).",
-        Recursive = true,
-        CustomParser = r => Uri.TryCreate(r.Tokens.Single().Value, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps)
-            ? u
-            : Invalid(r, "--url must be an absolute http:// or https:// URL"),
-    };
+    public Option<Uri> Url { get; } = HttpUrlOption("--url", $"The service's base URL (default: EHR_URL, or {DefaultUrl}).", recursive: true);
 
     /// <summary>Gets <c>--json</c>, taken by every command: machine-readable output.</summary>
     public Option<bool> Json { get; } = new("--json") { Description = "Print machine-readable JSON.", Recursive = true };
@@ -52,7 +45,7 @@ internal sealed class CliContext(TextWriter output, TextWriter error, Func<strin
             return new Uri(DefaultUrl);
         }
 
-        if (Uri.TryCreate(fromEnvironment, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
+        if (IsHttpUrl(fromEnvironment, out var url))
         {
             return url;
         }
@@ -68,9 +61,24 @@ internal sealed class CliContext(TextWriter output, TextWriter error, Func<strin
         return exitCode;
     }
 
-    private static Uri Invalid(System.CommandLine.Parsing.ArgumentResult result, string message)
+    /// <summary>An option whose value must be an absolute http or https URL, refused in one line otherwise.</summary>
+    public static Option<Uri> HttpUrlOption(string name, string description, bool recursive = false) => new(name)
     {
-        result.AddError(message);
-        return null!;
-    }
+        Description = description,
+        Recursive = recursive,
+        CustomParser = r =>
+        {
+            if (IsHttpUrl(r.Tokens.Single().Value, out var url))
+            {
+                return url;
+            }
+
+            r.AddError($"{name} must be an absolute http:// or https:// URL");
+            return null!;
+        },
+    };
+
+    /// <summary>True when the text is an absolute http or https URL.</summary>
+    public static bool IsHttpUrl(string? text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? url) =>
+        Uri.TryCreate(text, UriKind.Absolute, out url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps);
 }

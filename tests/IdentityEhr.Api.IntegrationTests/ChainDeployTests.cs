@@ -32,13 +32,7 @@ public sealed class ChainDeployTests(AnvilFixture anvil, PostgresFixture postgre
         return ValueTask.CompletedTask;
     }
 
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await new Cli.CliApp(output, error, name => _environment.GetValueOrDefault(name)).RunAsync(args, Ct);
-        return (exitCode, output.ToString(), error.ToString().TrimEnd());
-    }
+    private Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => new EhrCli(_environment).RunAsync(args);
 
     private async Task<(string Did, Address Address)> CreateDidAsync(string type)
     {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace IdentityEhr.Cli.Commands;
@@ -7,8 +6,6 @@ namespace IdentityEhr.Cli.Commands;
 /// <summary><c>ehr chain info</c>: the chain a running service uses, and its contracts there.</summary>
 internal static class ChainCommand
 {
-    private const int MaxBodyBytes = 64 * 1024;
-
     public static Command Create(CliContext context)
     {
         var info = new Command("info", "Show the chain id, RPC endpoint (origin only), ERC-1056 registry and AuditAnchor contract the service uses.");
@@ -18,7 +15,7 @@ internal static class ChainCommand
 
     private static Command DeployCommand(CliContext context)
     {
-        var rpc = new Option<Uri>("--rpc") { Description = "The chain's JSON-RPC URL (default: EHR_ETH_RPC).", CustomParser = r => ParseUrl(r) };
+        var rpc = CliContext.HttpUrlOption("--rpc", "The chain's JSON-RPC URL (default: EHR_ETH_RPC).");
         var chainId = new Option<ulong?>("--chain-id") { Description = "The chain id the node must report (default: EHR_CHAIN_ID)." };
         var from = new Option<string>("--from") { Description = "The wallet DID whose secp256k1 key signs and pays for the deployment.", Required = true };
         var identity = new Option<string>("--identity") { Description = "The service's did:ethr identity address that may anchor (default: the deployer's address)." };
@@ -34,17 +31,6 @@ internal static class ChainCommand
     }
 
     private sealed record DeployArguments(Uri? Rpc, ulong? ChainId, string From, string? Identity, string? Registry, string? Wallet);
-
-    private static Uri ParseUrl(System.CommandLine.Parsing.ArgumentResult result)
-    {
-        if (Uri.TryCreate(result.Tokens.Single().Value, UriKind.Absolute, out var url) && Ethereum.Rpc.EthereumRpcClient.IsHttpUrl(url))
-        {
-            return url;
-        }
-
-        result.AddError("--rpc must be an absolute http:// or https:// URL");
-        return null!;
-    }
 
     private static async Task<int> DeployAsync(CliContext context, ParseResult parse, DeployArguments arguments, CancellationToken cancellationToken)
     {
@@ -153,31 +139,13 @@ internal static class ChainCommand
             return await context.FailAsync(ExitCodes.UsageError, problem!);
         }
 
-        using var http = context.CreateHttpClient(TimeSpan.FromSeconds(15));
-        JsonNode? chain;
-        try
+        var health = await ServiceHealth.FetchAsync(context, url, TimeSpan.FromSeconds(15), cancellationToken);
+        if (health.Failure is { } failure)
         {
-            using var response = await http.GetAsync(new Uri(url, "/health"), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            if (response.Content.Headers.ContentLength > MaxBodyBytes)
-            {
-                return await context.FailAsync(ExitCodes.Unavailable, $"{url.GetLeftPart(UriPartial.Authority)} answered with an oversized body");
-            }
-
-            chain = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))?["chain"];
-        }
-        catch (HttpRequestException)
-        {
-            return await context.FailAsync(ExitCodes.Unavailable, $"cannot reach {url.GetLeftPart(UriPartial.Authority)}: is the service running (./run.sh)?");
-        }
-        catch (JsonException)
-        {
-            return await context.FailAsync(ExitCodes.Unavailable, $"{url.GetLeftPart(UriPartial.Authority)} did not answer with JSON");
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return await context.FailAsync(ExitCodes.Unavailable, $"{url.GetLeftPart(UriPartial.Authority)} did not answer within 15 s");
+            return await context.FailAsync(failure.ExitCode, failure.Reason);
         }
 
+        var chain = health.Report?["chain"];
         if (chain is not JsonObject details)
         {
             return await context.FailAsync(ExitCodes.Unavailable, $"{url.GetLeftPart(UriPartial.Authority)} reported no chain");

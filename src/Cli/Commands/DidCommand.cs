@@ -119,16 +119,8 @@ internal static class DidCommand
             return null;
         }
 
-        using var http = context.CreateHttpClient(TimeSpan.FromSeconds(5));
-        try
-        {
-            var health = JsonNode.Parse(await http.GetStringAsync(new Uri(url, "/health"), cancellationToken));
-            return health?["chain"]?["chainId"] is JsonValue id && id.TryGetValue<ulong>(out var chainId) ? $"0x{chainId:x}" : null;
-        }
-        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException)
-        {
-            return null;
-        }
+        var health = await ServiceHealth.FetchAsync(context, url, TimeSpan.FromSeconds(5), cancellationToken);
+        return health.Report?["chain"]?["chainId"] is JsonValue id && id.TryGetValue<ulong>(out var chainId) ? $"0x{chainId:x}" : null;
     }
 
     private static Command ListCommand(CliContext context, Option<string> walletOption)

@@ -28,38 +28,12 @@ internal static class DidUpdateCommand
         var purpose = new Option<string>("--purpose") { Description = "What a published key is for.", DefaultValueFactory = _ => "veriKey" };
         purpose.AcceptOnlyFromAmong("veriKey", "sigAuth", "enc");
         var addService = new Option<string>("--add-service") { Description = "Publish a service of this type (with --endpoint). Never put patient data here: it is public forever." };
-        var endpoint = new Option<Uri>("--endpoint")
-        {
-            Description = "The service endpoint URL.",
-            CustomParser = r =>
-            {
-                if (Uri.TryCreate(r.Tokens.Single().Value, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp))
-                {
-                    return url;
-                }
-
-                r.AddError("--endpoint must be an absolute http:// or https:// URL");
-                return null!;
-            },
-        };
+        var endpoint = CliContext.HttpUrlOption("--endpoint", "The service endpoint URL.");
         var changeOwner = new Option<string>("--change-owner") { Description = "Hand the DID to another owner (an address)." };
         var deactivate = new Option<bool>("--deactivate") { Description = "Deactivate the DID for good (owner 0x0)." };
         var validity = new Option<ulong>("--validity") { Description = "Seconds a delegate or attribute stays valid.", DefaultValueFactory = _ => 365UL * 24 * 3600 };
         var relayFrom = new Option<string>("--relay-from") { Description = "Sign a meta-transaction with the DID's key and let this wallet DID's (funded) key send it." };
-        var rpc = new Option<Uri>("--rpc")
-        {
-            Description = "The chain's JSON-RPC URL (default: EHR_ETH_RPC, else the service's).",
-            CustomParser = r =>
-            {
-                if (Uri.TryCreate(r.Tokens.Single().Value, UriKind.Absolute, out var url) && EthereumRpcClient.IsHttpUrl(url))
-                {
-                    return url;
-                }
-
-                r.AddError("--rpc must be an absolute http:// or https:// URL");
-                return null!;
-            },
-        };
+        var rpc = CliContext.HttpUrlOption("--rpc", "The chain's JSON-RPC URL (default: EHR_ETH_RPC, else the service's).");
         var chainId = new Option<ulong?>("--chain-id") { Description = "The chain id (default: EHR_CHAIN_ID, else the service's)." };
         var registry = new Option<string>("--registry") { Description = "The ERC-1056 registry (default: EHR_DID_REGISTRY, else the service's)." };
         var command = new Command("update", "Change a did:ethr: delegates, published keys, services, owner, deactivation.")
@@ -222,20 +196,12 @@ internal static class DidUpdateCommand
         if (url is null || id is null || registryText is null)
         {
             // Ask the running service which chain and registry it uses.
-            if (context.ServiceUrl(parse, out _) is { } service)
+            if (context.ServiceUrl(parse, out _) is { } service
+                && (await ServiceHealth.FetchAsync(context, service, TimeSpan.FromSeconds(5), cancellationToken)).Report?["chain"] is JsonObject chain)
             {
-                using var http = context.CreateHttpClient(TimeSpan.FromSeconds(5));
-                try
-                {
-                    var chain = JsonNode.Parse(await http.GetStringAsync(new Uri(service, "/health"), cancellationToken))?["chain"];
-                    url ??= Uri.TryCreate(chain?["rpc"]?.GetValue<string>(), UriKind.Absolute, out var r) ? r : null;
-                    id ??= chain?["chainId"]?.GetValue<ulong>();
-                    registryText ??= chain?["contracts"]?["didRegistry"]?.GetValue<string>();
-                }
-                catch (Exception x) when (x is HttpRequestException or System.Text.Json.JsonException or TaskCanceledException or InvalidOperationException)
-                {
-                    // Fall through to the message below.
-                }
+                url ??= CliContext.IsHttpUrl(chain["rpc"]?.ToString(), out var r) ? r : null;
+                id ??= chain["chainId"] is JsonValue c && c.TryGetValue<ulong>(out var value) ? value : null;
+                registryText ??= chain["contracts"]?["didRegistry"]?.ToString();
             }
         }
 

@@ -7,8 +7,6 @@ namespace IdentityEhr.Cli.Commands;
 /// <summary><c>ehr health</c>: asks a running service for <c>/health</c> and shows the answer.</summary>
 internal static class HealthCommand
 {
-    private const int MaxBodyBytes = 64 * 1024;
-
     public static Command Create(CliContext context)
     {
         var command = new Command("health", "Show whether a running service reaches its database and chain.");
@@ -24,45 +22,14 @@ internal static class HealthCommand
             return await context.FailAsync(ExitCodes.UsageError, problem!);
         }
 
-        var target = new Uri(url, "/health");
-        using var http = context.CreateHttpClient(TimeSpan.FromSeconds(15));
-        string body;
-        int status;
-        try
+        var health = await ServiceHealth.FetchAsync(context, url, TimeSpan.FromSeconds(15), cancellationToken);
+        if (health.Failure is { } failure)
         {
-            using var response = await http.GetAsync(target, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            status = (int)response.StatusCode;
-            if (response.Content.Headers.ContentLength > MaxBodyBytes)
-            {
-                return await context.FailAsync(ExitCodes.Unavailable, $"{target} answered with an oversized body");
-            }
-
-            body = await response.Content.ReadAsStringAsync(cancellationToken);
-        }
-        catch (HttpRequestException e)
-        {
-            return await context.FailAsync(ExitCodes.Unavailable, $"cannot reach {url.GetLeftPart(UriPartial.Authority)}: {e.HttpRequestError switch
-            {
-                HttpRequestError.ConnectionError => "connection refused or no route",
-                HttpRequestError.NameResolutionError => "unknown host",
-                _ => e.Message,
-            }}");
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return await context.FailAsync(ExitCodes.Unavailable, $"{url.GetLeftPart(UriPartial.Authority)} did not answer within 15 s");
+            return await context.FailAsync(failure.ExitCode, failure.Reason);
         }
 
-        JsonElement report;
-        try
-        {
-            report = JsonSerializer.Deserialize<JsonElement>(body);
-        }
-        catch (JsonException)
-        {
-            return await context.FailAsync(ExitCodes.Unavailable, $"{target} answered HTTP {status} with a body that is not JSON");
-        }
-
+        var (status, body) = (health.Status, health.Body);
+        var report = health.Report is null ? default : JsonSerializer.Deserialize<JsonElement>(body);
         var healthy = status == 200 && report.ValueKind == JsonValueKind.Object
             && report.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String && s.GetString() == "healthy";
         if (json)

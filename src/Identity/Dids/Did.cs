@@ -102,7 +102,7 @@ public sealed class Did : IEquatable<Did>
             var c = text[i];
             if (c == '%')
             {
-                if (i + 2 >= text.Length || !char.IsAsciiHexDigit(text[i + 1]) || !char.IsAsciiHexDigit(text[i + 2]))
+                if (!IsPercentEncodedAt(text, i))
                 {
                     return DidSyntaxError.InvalidPercentEncoding;
                 }
@@ -127,6 +127,10 @@ public sealed class Did : IEquatable<Did>
         didLength = i;
         return DidSyntaxError.None;
     }
+
+    /// <summary>True when <c>text[i]</c> is '%' followed by two hexadecimal digits (RFC 3986 pct-encoded).</summary>
+    internal static bool IsPercentEncodedAt(ReadOnlySpan<char> text, int i) =>
+        i + 2 < text.Length && char.IsAsciiHexDigit(text[i + 1]) && char.IsAsciiHexDigit(text[i + 2]);
 
     private static DidSyntaxError Validate(string? text, out int methodLength)
     {

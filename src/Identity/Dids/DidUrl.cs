@@ -146,7 +146,7 @@ public sealed class DidUrl : IEquatable<DidUrl>
             var c = text[i];
             if (c == '%')
             {
-                if (i + 2 >= text.Length || !char.IsAsciiHexDigit(text[i + 1]) || !char.IsAsciiHexDigit(text[i + 2]))
+                if (!Did.IsPercentEncodedAt(text, i))
                 {
                     return DidSyntaxError.InvalidPercentEncoding;
                 }
