@@ -73,7 +73,7 @@ internal static class ServiceHost
 
         await using (infrastructure)
         {
-            var app = Build(builder, infrastructure);
+            var app = Build(builder, infrastructure, settings.EthrNetworks);
             await using (app)
             {
                 await app.StartAsync();
@@ -87,18 +87,24 @@ internal static class ServiceHost
     }
 
     /// <summary>Builds the HTTP application on running infrastructure; tests call this with their fixtures' infrastructure.</summary>
-    public static WebApplication Build(WebApplicationBuilder builder, Infrastructure infrastructure)
+    public static WebApplication Build(WebApplicationBuilder builder, Infrastructure infrastructure, IReadOnlyList<EthrNetworkSetting>? ethrNetworks = null)
     {
+        ethrNetworks ??= [];
         builder.Services.AddSingleton(infrastructure);
         builder.Services.AddSingleton<HealthReporter>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IDidMethod, DidKey>();
-        if (infrastructure.Chain.Contracts is { } contracts)
+        // did:ethr on the service's own chain (by hex chain id always, and as "dev" on the embedded chain) and on configured ones.
+        var networks = ethrNetworks.Select(n => new EthrNetwork(n.Name, n.ChainId, n.Rpc, n.Registry)).ToList();
+        if (infrastructure.Chain.Contracts is { } contracts && networks.All(n => n.ChainId != infrastructure.Chain.ChainId))
         {
-            // did:ethr on the service's own chain: by hex chain id always, and as "dev" on the embedded chain.
             var name = infrastructure.Chain.IsEmbedded ? "dev" : infrastructure.Chain.ChainId == 1 ? "mainnet" : $"0x{infrastructure.Chain.ChainId:x}";
-            builder.Services.AddSingleton<IDidMethod>(sp => new EthrDid(
-                [new EthrNetwork(name, infrastructure.Chain.ChainId, infrastructure.Chain.Rpc, contracts.DidRegistry)], sp.GetRequiredService<TimeProvider>()));
+            networks.Insert(0, new EthrNetwork(name, infrastructure.Chain.ChainId, infrastructure.Chain.Rpc, contracts.DidRegistry));
+        }
+
+        if (networks.Count > 0)
+        {
+            builder.Services.AddSingleton<IDidMethod>(sp => new EthrDid(networks, sp.GetRequiredService<TimeProvider>()));
         }
 
         builder.Services.AddSingleton(sp => new DidResolver(sp.GetServices<IDidMethod>(), sp.GetRequiredService<TimeProvider>()));

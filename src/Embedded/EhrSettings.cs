@@ -24,6 +24,9 @@ public sealed record EhrSettings
     /// <summary>Address of the AuditAnchor contract on the chain given by <see cref="EthereumRpcVariable"/>.</summary>
     public const string AuditAnchorVariable = "EHR_AUDIT_ANCHOR";
 
+    /// <summary>More chains to resolve did:ethr on: a JSON array of <c>{"name", "chainId", "rpc", "registry"}</c>.</summary>
+    public const string EthrNetworksVariable = "EHR_ETHR_NETWORKS";
+
     /// <summary>Folder for the embedded defaults' data; unset means throwaway folders in the temp folder.</summary>
     public const string DataDirectoryVariable = "EHR_DATA_DIR";
 
@@ -47,6 +50,9 @@ public sealed record EhrSettings
 
     /// <summary>Gets the AuditAnchor contract's address on the configured chain, or <see langword="null"/>.</summary>
     public Ethereum.Address? AuditAnchor { get; init; }
+
+    /// <summary>Gets the other chains did:ethr DIDs may name, besides the service's own.</summary>
+    public IReadOnlyList<EthrNetworkSetting> EthrNetworks { get; init; } = [];
 
     /// <summary>Gets the folder that keeps the embedded defaults' data across runs, or <see langword="null"/> for throwaway folders.</summary>
     public string? DataDirectory { get; init; }
@@ -109,6 +115,7 @@ public sealed record EhrSettings
 
         return new EhrSettings
         {
+            EthrNetworks = ReadNetworks(Get(EthrNetworksVariable)),
             DidRegistry = registry,
             AuditAnchor = anchor,
             PostgresConnectionString = postgres,
@@ -146,5 +153,52 @@ public sealed record EhrSettings
         return Ethereum.Address.TryParse(text, out var address)
             ? address
             : throw new InfrastructureConfigurationException($"{variable} must be an address: 0x and 40 hexadecimal digits (checksummed or one case)");
+    }
+
+    private static List<EthrNetworkSetting> ReadNetworks(string? json)
+    {
+        if (json is null)
+        {
+            return [];
+        }
+
+        const string Shape = $"{EthrNetworksVariable} must be a JSON array of {{\"name\": \"mainnet\", \"chainId\": 1, \"rpc\": \"https://…\", \"registry\": \"0x…\"}}";
+        System.Text.Json.Nodes.JsonArray? array;
+        try
+        {
+            array = System.Text.Json.Nodes.JsonNode.Parse(json) as System.Text.Json.Nodes.JsonArray;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            array = null;
+        }
+
+        if (array is null || array.Count > 32)
+        {
+            throw new InfrastructureConfigurationException(Shape);
+        }
+
+        var networks = new List<EthrNetworkSetting>();
+        foreach (var item in array)
+        {
+            if (item is not System.Text.Json.Nodes.JsonObject entry
+                || entry["name"]?.GetValueKind() != System.Text.Json.JsonValueKind.String || entry["name"]!.GetValue<string>() is not { Length: > 0 and <= 32 } name
+                || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c))
+                || entry["chainId"] is not System.Text.Json.Nodes.JsonValue id || id.GetValueKind() != System.Text.Json.JsonValueKind.Number || !id.TryGetValue<ulong>(out var chainId) || chainId == 0
+                || !Uri.TryCreate(entry["rpc"]?.ToString(), UriKind.Absolute, out var rpc) || !EthereumRpcClient.IsHttpUrl(rpc)
+                || !Ethereum.Address.TryParse(entry["registry"]?.ToString(), out var registry))
+            {
+                throw new InfrastructureConfigurationException(Shape);
+            }
+
+            if (networks.Any(n => n.Name == name || n.ChainId == chainId))
+            {
+                throw new InfrastructureConfigurationException($"{EthrNetworksVariable} names network '{name}' or chain {chainId} twice");
+            }
+
+            networks.Add(new EthrNetworkSetting(name, chainId, rpc, registry));
+        }
+
+        return networks;
     }
 }

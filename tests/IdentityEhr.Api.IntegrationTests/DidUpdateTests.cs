@@ -126,4 +126,16 @@ public sealed class DidUpdateTests(AnvilFixture anvil) : IAsyncLifetime
 
         Assert.Equal((true, 1), (exitCode != 0, error.Split('\n').Length));
     }
+
+    [Fact]
+    public async Task A_revoked_service_is_gone()
+    {
+        var did = await CreateEthrDidAsync(funded: true);
+        await RunAsync("did", "update", did, "--add-service", "MedicalRecords", "--endpoint", "https://records.example.org/api");
+
+        var (exitCode, _, error) = await RunAsync("did", "update", did, "--revoke-service", "MedicalRecords", "--endpoint", "https://records.example.org/api");
+
+        Assert.True(exitCode == 0, error);
+        Assert.Empty((await ResolveAsync(did)).DidDocument!.Services);
+    }
 }

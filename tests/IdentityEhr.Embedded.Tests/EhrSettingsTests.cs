@@ -106,4 +106,40 @@ public sealed class EhrSettingsTests
 
         Assert.DoesNotContain("synthetic", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Read_takes_extra_did_ethr_networks()
+    {
+        var settings = Read(("EHR_ETHR_NETWORKS", """[{"name":"mainnet","chainId":1,"rpc":"https://rpc.example.org/v3/synthetic","registry":"0xdca7ef03e98e0dc2b855be647c39abe984fcf21b"}]"""));
+
+        Assert.Equal(("mainnet", 1UL), (settings.EthrNetworks[0].Name, settings.EthrNetworks[0].ChainId));
+    }
+
+    [Theory]
+    [InlineData("""{"name":"mainnet"}""")]
+    [InlineData("""[{"name":"Main Net","chainId":1,"rpc":"https://rpc.example.org","registry":"0xdca7ef03e98e0dc2b855be647c39abe984fcf21b"}]""")]
+    [InlineData("""[{"name":"mainnet","chainId":0,"rpc":"https://rpc.example.org","registry":"0xdca7ef03e98e0dc2b855be647c39abe984fcf21b"}]""")]
+    [InlineData("""[{"name":"mainnet","chainId":1,"rpc":"ws://rpc.example.org","registry":"0xdca7ef03e98e0dc2b855be647c39abe984fcf21b"}]""")]
+    [InlineData("""[{"name":"mainnet","chainId":1,"rpc":"https://rpc.example.org","registry":"0xnope"}]""")]
+    [InlineData("""not json""")]
+    public void Read_refuses_a_malformed_network_list_in_one_line(string json)
+    {
+        Assert.StartsWith("EHR_ETHR_NETWORKS must be a JSON array of", ErrorOf(("EHR_ETHR_NETWORKS", json)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_refuses_a_network_named_twice()
+    {
+        const string entry = """{"name":"mainnet","chainId":1,"rpc":"https://rpc.example.org","registry":"0xdca7ef03e98e0dc2b855be647c39abe984fcf21b"}""";
+
+        Assert.Equal("EHR_ETHR_NETWORKS names network 'mainnet' or chain 1 twice", ErrorOf(("EHR_ETHR_NETWORKS", $"[{entry},{entry}]")));
+    }
+
+    [Fact]
+    public void Registry_and_anchor_go_together()
+    {
+        Assert.Equal(
+            "EHR_DID_REGISTRY and EHR_AUDIT_ANCHOR go together: set both or neither",
+            ErrorOf(("EHR_ETH_RPC", "http://127.0.0.1:8545"), ("EHR_CHAIN_ID", "1"), ("EHR_DID_REGISTRY", "0xdca7ef03e98e0dc2b855be647c39abe984fcf21b")));
+    }
 }

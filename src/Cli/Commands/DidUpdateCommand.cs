@@ -27,7 +27,9 @@ internal static class DidUpdateCommand
         var addKey = new Option<string>("--add-key") { Description = "Publish a public key (Multikey text) as a did/pub attribute." };
         var purpose = new Option<string>("--purpose") { Description = "What a published key is for.", DefaultValueFactory = _ => "veriKey" };
         purpose.AcceptOnlyFromAmong("veriKey", "sigAuth", "enc");
+        var revokeKey = new Option<string>("--revoke-key") { Description = "Revoke a published key (Multikey text, with the --purpose it was published with)." };
         var addService = new Option<string>("--add-service") { Description = "Publish a service of this type (with --endpoint). Never put patient data here: it is public forever." };
+        var revokeService = new Option<string>("--revoke-service") { Description = "Revoke a published service of this type (with the --endpoint it was published with)." };
         var endpoint = CliContext.HttpUrlOption("--endpoint", "The service endpoint URL.");
         var changeOwner = new Option<string>("--change-owner") { Description = "Hand the DID to another owner (an address)." };
         var deactivate = new Option<bool>("--deactivate") { Description = "Deactivate the DID for good (owner 0x0)." };
@@ -38,14 +40,18 @@ internal static class DidUpdateCommand
         var registry = new Option<string>("--registry") { Description = "The ERC-1056 registry (default: EHR_DID_REGISTRY, else the service's)." };
         var command = new Command("update", "Change a did:ethr: delegates, published keys, services, owner, deactivation.")
         {
-            did, addDelegate, revokeDelegate, delegateType, addKey, purpose, addService, endpoint, changeOwner, deactivate, validity, relayFrom, rpc, chainId, registry,
+            did, addDelegate, revokeDelegate, delegateType, addKey, revokeKey, purpose, addService, revokeService, endpoint, changeOwner, deactivate, validity, relayFrom, rpc, chainId, registry,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var changes = new object?[] { parse.GetValue(addDelegate), parse.GetValue(revokeDelegate), parse.GetValue(addKey), parse.GetValue(addService), parse.GetValue(changeOwner), parse.GetValue(deactivate) ? true : null };
+            var changes = new object?[]
+            {
+                parse.GetValue(addDelegate), parse.GetValue(revokeDelegate), parse.GetValue(addKey), parse.GetValue(revokeKey), parse.GetValue(addService),
+                parse.GetValue(revokeService), parse.GetValue(changeOwner), parse.GetValue(deactivate) ? true : null,
+            };
             if (changes.Count(c => c is not null) != 1)
             {
-                return await context.FailAsync(ExitCodes.UsageError, "give exactly one change: --add-delegate, --revoke-delegate, --add-key, --add-service, --change-owner or --deactivate");
+                return await context.FailAsync(ExitCodes.UsageError, "give exactly one change: --add-delegate, --revoke-delegate, --add-key, --revoke-key, --add-service, --revoke-service, --change-owner or --deactivate");
             }
 
             try
@@ -55,7 +61,7 @@ internal static class DidUpdateCommand
                     return await context.FailAsync(ExitCodes.UsageError, "the DID must be a did:ethr");
                 }
 
-                var change = BuildChange(parse, identifier.Address, addDelegate, revokeDelegate, delegateType, addKey, purpose, addService, endpoint, changeOwner, deactivate, validity);
+                var change = BuildChange(parse, identifier.Address, new ChangeOptions(addDelegate, revokeDelegate, delegateType, addKey, revokeKey, purpose, addService, revokeService, endpoint, changeOwner, deactivate, validity));
                 var chain = await ChainAsync(context, parse, rpc, chainId, registry, cancellationToken);
                 using var client = new EthereumRpcClient(chain.Rpc);
                 if (await client.GetChainIdAsync(cancellationToken) != chain.ChainId)
@@ -121,13 +127,16 @@ internal static class DidUpdateCommand
 
     private sealed record Chain(Uri Rpc, ulong ChainId, Address Registry);
 
-    private static Change BuildChange(
-        ParseResult parse, Address identity, Option<string> addDelegate, Option<string> revokeDelegate, Option<string> delegateType, Option<string> addKey,
-        Option<string> purpose, Option<string> addService, Option<Uri> endpoint, Option<string> changeOwner, Option<bool> deactivate, Option<ulong> validity)
+    private sealed record ChangeOptions(
+        Option<string> AddDelegate, Option<string> RevokeDelegate, Option<string> DelegateType, Option<string> AddKey, Option<string> RevokeKey,
+        Option<string> Purpose, Option<string> AddService, Option<string> RevokeService, Option<Uri> Endpoint, Option<string> ChangeOwner,
+        Option<bool> Deactivate, Option<ulong> Validity);
+
+    private static Change BuildChange(ParseResult parse, Address identity, ChangeOptions o)
     {
-        var seconds = new BigInteger(parse.GetValue(validity));
-        var type = parse.GetValue(delegateType)!;
-        if (parse.GetValue(addDelegate) is { } added)
+        var seconds = new BigInteger(parse.GetValue(o.Validity));
+        var type = parse.GetValue(o.DelegateType)!;
+        if (parse.GetValue(o.AddDelegate) is { } added)
         {
             var address = ParseAddress(added, "--add-delegate");
             return new(EthereumDidRegistry.AddDelegateCall(identity, type, address, seconds),
@@ -135,7 +144,7 @@ internal static class DidUpdateCommand
                 s => EthereumDidRegistry.AddDelegateSignedCall(identity, s, type, address, seconds));
         }
 
-        if (parse.GetValue(revokeDelegate) is { } revoked)
+        if (parse.GetValue(o.RevokeDelegate) is { } revoked)
         {
             var address = ParseAddress(revoked, "--revoke-delegate");
             return new(EthereumDidRegistry.RevokeDelegateCall(identity, type, address),
@@ -143,46 +152,76 @@ internal static class DidUpdateCommand
                 s => EthereumDidRegistry.RevokeDelegateSignedCall(identity, s, type, address));
         }
 
-        if (parse.GetValue(addKey) is { } multikey)
+        // Attributes: a published key or service is set with a validity, and revoked by naming the same name and value.
+        (string Name, byte[] Value)? attribute = null;
+        var revoke = false;
+        if (parse.GetValue(o.AddKey) is { } addKey)
         {
-            if (!PublicKey.TryImportMultikey(multikey, out var key, out var error))
-            {
-                throw new CliException(ExitCodes.UsageError, $"--add-key: {error.Describe()}");
-            }
-
-            var algorithm = key.Type switch
-            {
-                KeyType.Ed25519 => "Ed25519",
-                KeyType.X25519 => "X25519",
-                KeyType.Secp256k1 => "Secp256k1",
-                _ => throw new CliException(ExitCodes.UsageError, "--add-key takes an Ed25519, X25519 or secp256k1 key"),
-            };
-            var name = $"did/pub/{algorithm}/{parse.GetValue(purpose)}/hex";
-            var value = key.Bytes.ToArray();
-            return new(EthereumDidRegistry.SetAttributeCall(identity, name, value, seconds),
-                (r, n) => r.SetAttributeHash(n, identity, name, value, seconds),
-                s => EthereumDidRegistry.SetAttributeSignedCall(identity, s, name, value, seconds));
+            attribute = KeyName(addKey, parse.GetValue(o.Purpose)!, "--add-key");
+        }
+        else if (parse.GetValue(o.RevokeKey) is { } revokeKey)
+        {
+            (attribute, revoke) = (KeyName(revokeKey, parse.GetValue(o.Purpose)!, "--revoke-key"), true);
+        }
+        else if (parse.GetValue(o.AddService) is { } addService)
+        {
+            attribute = ServiceName(addService, parse.GetValue(o.Endpoint), "--add-service");
+        }
+        else if (parse.GetValue(o.RevokeService) is { } revokeService)
+        {
+            (attribute, revoke) = (ServiceName(revokeService, parse.GetValue(o.Endpoint), "--revoke-service"), true);
         }
 
-        if (parse.GetValue(addService) is { } serviceType)
+        if (attribute is { } found)
         {
-            var url = parse.GetValue(endpoint) ?? throw new CliException(ExitCodes.UsageError, "--add-service needs --endpoint");
-            if (!serviceType.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') || serviceType.Length > 24)
-            {
-                throw new CliException(ExitCodes.UsageError, "--add-service: the type is letters, digits and _ (at most 24)");
-            }
-
-            var name = $"did/svc/{serviceType}";
-            var value = System.Text.Encoding.UTF8.GetBytes(url.ToString());
-            return new(EthereumDidRegistry.SetAttributeCall(identity, name, value, seconds),
-                (r, n) => r.SetAttributeHash(n, identity, name, value, seconds),
-                s => EthereumDidRegistry.SetAttributeSignedCall(identity, s, name, value, seconds));
+            var (name, value) = found;
+            return revoke
+                ? new(EthereumDidRegistry.RevokeAttributeCall(identity, name, value),
+                    (r, n) => r.RevokeAttributeHash(n, identity, name, value),
+                    s => EthereumDidRegistry.RevokeAttributeSignedCall(identity, s, name, value))
+                : new(EthereumDidRegistry.SetAttributeCall(identity, name, value, seconds),
+                    (r, n) => r.SetAttributeHash(n, identity, name, value, seconds),
+                    s => EthereumDidRegistry.SetAttributeSignedCall(identity, s, name, value, seconds));
         }
 
-        var newOwner = parse.GetValue(deactivate) ? Address.Zero : ParseAddress(parse.GetValue(changeOwner)!, "--change-owner");
+        var newOwner = parse.GetValue(o.Deactivate) ? Address.Zero : ParseAddress(parse.GetValue(o.ChangeOwner)!, "--change-owner");
         return new(EthereumDidRegistry.ChangeOwnerCall(identity, newOwner),
             (r, n) => r.ChangeOwnerHash(n, identity, newOwner),
             s => EthereumDidRegistry.ChangeOwnerSignedCall(identity, s, newOwner));
+    }
+
+    /// <summary>The attribute of a published key: <c>did/pub/&lt;Algorithm&gt;/&lt;purpose&gt;/hex</c> with the raw key bytes.</summary>
+    private static (string Name, byte[] Value) KeyName(string multikey, string purpose, string option)
+    {
+        if (!PublicKey.TryImportMultikey(multikey, out var key, out var error))
+        {
+            throw new CliException(ExitCodes.UsageError, $"{option}: {error.Describe()}");
+        }
+
+        var algorithm = key.Type switch
+        {
+            KeyType.Ed25519 => "Ed25519",
+            KeyType.X25519 => "X25519",
+            KeyType.Secp256k1 => "Secp256k1",
+            _ => throw new CliException(ExitCodes.UsageError, $"{option} takes an Ed25519, X25519 or secp256k1 key"),
+        };
+        return ($"did/pub/{algorithm}/{purpose}/hex", key.Bytes.ToArray());
+    }
+
+    /// <summary>The attribute of a service: <c>did/svc/&lt;Type&gt;</c> with the endpoint URL as UTF-8.</summary>
+    private static (string Name, byte[] Value) ServiceName(string type, Uri? endpoint, string option)
+    {
+        if (endpoint is null)
+        {
+            throw new CliException(ExitCodes.UsageError, $"{option} needs --endpoint");
+        }
+
+        if (!type.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') || type.Length is 0 or > 24)
+        {
+            throw new CliException(ExitCodes.UsageError, $"{option}: the type is letters, digits and _ (at most 24)");
+        }
+
+        return ($"did/svc/{type}", System.Text.Encoding.UTF8.GetBytes(endpoint.ToString()));
     }
 
     private static Address ParseAddress(string text, string option) =>
