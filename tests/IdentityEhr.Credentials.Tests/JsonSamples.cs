@@ -23,9 +23,11 @@ public static class JsonSamples
 
     /// <summary>A JSON string literal, escaped the way a sender might (some characters as <c>\uXXXX</c>).</summary>
     public static Gen<string> StringLiteral() =>
-        from parts in Gen.ArrayOf(Gen.Elements(s_fragments))
+        from text in Text()
         from escapeAll in ArbMap.Default.GeneratorFor<bool>()
-        select Quote(string.Concat(parts), escapeAll);
+        select Quote(text, escapeAll);
+
+    private static Gen<string> Text() => Gen.ArrayOf(Gen.Elements(s_fragments)).Select(string.Concat);
 
     /// <summary>A JSON value up to a few levels deep, with unique keys per object.</summary>
     public static Gen<string> Value() => Gen.Sized(size => Value(Math.Min(size, 24), depth: 0));
@@ -45,9 +47,10 @@ public static class JsonSamples
         var array = Gen.Choose(0, 4).SelectMany(n => Gen.ListOf(child, n)).Select(items => "[" + string.Join(",", items) + "]");
         var obj =
             from count in Gen.Choose(0, 4)
-            from keys in Gen.ListOf(StringLiteral(), count)
+            from keys in Gen.ListOf(Text(), count)
+            from escapeAll in ArbMap.Default.GeneratorFor<bool>()
             from values in Gen.ListOf(child, 4)
-            select "{" + string.Join(",", keys.Distinct().Select((k, i) => k + ":" + values[i])) + "}";
+            select "{" + string.Join(",", keys.Distinct(StringComparer.Ordinal).Select((k, i) => Quote(k, escapeAll) + ":" + values[i])) + "}";
         return Gen.OneOf(scalar, array, obj);
     }
 

@@ -57,6 +57,32 @@ public static class JsonCanonicalizer
         return error == JcsError.None;
     }
 
+    /// <summary>
+    /// Canonicalizes an object as if one member were absent and, optionally, <c>@context</c> replaced: the transformations
+    /// Data Integrity makes before hashing, without copying the document.
+    /// </summary>
+    /// <param name="element">The object.</param>
+    /// <param name="omit">The member to leave out, such as <c>proof</c>.</param>
+    /// <param name="context">The value to write for <c>@context</c>, or <see langword="null"/> to keep the object's own.</param>
+    /// <param name="canonical">The canonical bytes.</param>
+    /// <param name="error">Why it failed.</param>
+    /// <returns>Whether the object could be canonicalized.</returns>
+    internal static bool TryCanonicalizeObject(
+        JsonElement element, string omit, JsonElement? context, [NotNullWhen(true)] out byte[]? canonical, out JcsError error)
+    {
+        canonical = null;
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            error = JcsError.MalformedJson;
+            return false;
+        }
+
+        var output = new ArrayBufferWriter<byte>(1024);
+        error = WriteObject(element, output, depth: 1, omit, context);
+        canonical = error == JcsError.None ? output.WrittenSpan.ToArray() : null;
+        return error == JcsError.None;
+    }
+
     /// <summary>Canonicalizes a parsed JSON value, throwing when it is not I-JSON.</summary>
     /// <param name="element">The value.</param>
     /// <returns>The canonical bytes.</returns>
@@ -90,7 +116,7 @@ public static class JsonCanonicalizer
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                return depth >= MaxDepth ? JcsError.TooDeep : WriteObject(element, output, depth + 1);
+                return depth >= MaxDepth ? JcsError.TooDeep : WriteObject(element, output, depth + 1, omit: null, context: null);
             case JsonValueKind.Array:
                 return depth >= MaxDepth ? JcsError.TooDeep : WriteArray(element, output, depth + 1);
             case JsonValueKind.String:
@@ -111,11 +137,11 @@ public static class JsonCanonicalizer
         }
     }
 
-    private static JcsError WriteObject(JsonElement element, ArrayBufferWriter<byte> output, int depth)
+    private static JcsError WriteObject(JsonElement element, ArrayBufferWriter<byte> output, int depth, string? omit, JsonElement? context)
     {
-        var count = element.GetPropertyCount();
-        var properties = ArrayPool<JsonProperty>.Shared.Rent(count);
-        var names = ArrayPool<string>.Shared.Rent(count);
+        var capacity = element.GetPropertyCount();
+        var properties = ArrayPool<JsonProperty>.Shared.Rent(capacity);
+        var names = ArrayPool<string>.Shared.Rent(capacity);
         try
         {
             var index = 0;
@@ -128,8 +154,21 @@ public static class JsonCanonicalizer
                     return nameError;
                 }
 
+                if (omit is not null && string.Equals(names[index], omit, StringComparison.Ordinal))
+                {
+                    // A duplicate of the omitted member is still a duplicate.
+                    if (Array.IndexOf(names, omit, 0, index) >= 0)
+                    {
+                        return JcsError.DuplicateProperty;
+                    }
+
+                    continue;
+                }
+
                 index++;
             }
+
+            var count = index;
 
             // RFC 8785 §3.2.3: sort by the UTF-16 code units of the names, which is ordinal string comparison.
             Array.Sort(names, properties, 0, count, StringComparer.Ordinal);
@@ -148,7 +187,9 @@ public static class JsonCanonicalizer
 
                 WriteStringValue(names[i], output);
                 output.Write(":"u8);
-                var error = Write(properties[i].Value, output, depth);
+                var error = context is { } replacement && string.Equals(names[i], "@context", StringComparison.Ordinal)
+                    ? Write(replacement, output, depth)
+                    : Write(properties[i].Value, output, depth);
                 if (error != JcsError.None)
                 {
                     return error;
@@ -160,7 +201,7 @@ public static class JsonCanonicalizer
         }
         finally
         {
-            Array.Clear(names, 0, count);
+            Array.Clear(names, 0, capacity);
             ArrayPool<string>.Shared.Return(names);
             ArrayPool<JsonProperty>.Shared.Return(properties, clearArray: true);
         }
