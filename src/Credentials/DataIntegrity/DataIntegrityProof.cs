@@ -84,7 +84,7 @@ public sealed class DataIntegrityProof
         var proofPurpose = Text(element, "proofPurpose");
         var proofValue = Text(element, "proofValue");
         if (cryptosuite is null || verificationMethod is null || proofPurpose is null || proofValue is null
-            || !TryTime(element, "created", out var created) || !TryTime(element, "expires", out var expires)
+            || !JsonText.TryOptionalTime(element, "created", out var created) || !JsonText.TryOptionalTime(element, "expires", out var expires)
             || !TryOptionalText(element, "challenge", out var challenge) || !TryOptionalText(element, "domain", out var domain))
         {
             error = DataIntegrityError.MalformedProof;
@@ -164,22 +164,5 @@ public sealed class DataIntegrityProof
 
         text = JsonText.String(value);
         return text is not null;
-    }
-
-    private static bool TryTime(JsonElement element, string name, out DateTimeOffset? time)
-    {
-        time = null;
-        if (!element.TryGetProperty(name, out var value))
-        {
-            return true;
-        }
-
-        if (TryParseTime(JsonText.String(value), out var parsed))
-        {
-            time = parsed;
-            return true;
-        }
-
-        return false;
     }
 }

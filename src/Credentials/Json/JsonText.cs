@@ -39,6 +39,28 @@ internal static class JsonText
         }
     }
 
+    /// <summary>Reads an optional member that, when present, must be an XML Schema dateTime with a time zone.</summary>
+    /// <param name="element">The object.</param>
+    /// <param name="name">The member name.</param>
+    /// <param name="time">The time, or <see langword="null"/> when absent.</param>
+    /// <returns><see langword="false"/> when the member is present but not such a dateTime.</returns>
+    internal static bool TryOptionalTime(JsonElement element, string name, out DateTimeOffset? time)
+    {
+        time = null;
+        if (!element.TryGetProperty(name, out var value))
+        {
+            return true;
+        }
+
+        if (DataIntegrity.DataIntegrityProof.TryParseTime(String(value), out var parsed))
+        {
+            time = parsed;
+            return true;
+        }
+
+        return false;
+    }
+
     private static bool IsWellFormed(string text)
     {
         for (var i = 0; i < text.Length; i++)
