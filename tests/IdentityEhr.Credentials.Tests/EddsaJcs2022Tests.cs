@@ -182,6 +182,10 @@ public sealed class EddsaJcs2022Tests
         using var key = VectorKey();
         var duplicate = Vectors.ReadText($"{Dir}/signedJCS.json").Replace("\"name\":", "\"name\": \"x\", \"name\":", StringComparison.Ordinal);
 
+        var signed = Vectors.ReadText($"{Dir}/signedJCS.json");
+        var twoProofs = signed.Insert(signed.IndexOf("\"proof\"", StringComparison.Ordinal), "\"proof\": {\"type\": \"DataIntegrityProof\"},");
+        Assert.False(EddsaJcs2022.TryVerify(JsonDocument.Parse(twoProofs).RootElement, key.PublicKey, out _, out var twoProofError));
+        Assert.Equal(DataIntegrityError.MalformedDocument, twoProofError);
         Assert.False(EddsaJcs2022.TryVerify(JsonDocument.Parse("[1]").RootElement, key.PublicKey, out _, out var notObject));
         Assert.False(EddsaJcs2022.TryVerify(JsonDocument.Parse(duplicate).RootElement, key.PublicKey, out _, out var duplicated));
         Assert.Equal((DataIntegrityError.MalformedDocument, DataIntegrityError.MalformedDocument), (notObject, duplicated));

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -65,15 +66,31 @@ public static class EddsaJcs2022
     /// <param name="proof">The proof read, when it could be read (also when the signature fails).</param>
     /// <param name="error">Why the proof is not accepted.</param>
     /// <returns>Whether the signature verifies.</returns>
-    public static bool TryVerify(JsonElement securedDocument, PublicKey key, out DataIntegrityProof? proof, out DataIntegrityError error)
+    public static bool TryVerify(JsonElement securedDocument, PublicKey key, out DataIntegrityProof? proof, out DataIntegrityError error) =>
+        TryVerify(securedDocument, key, out proof, out _, out error);
+
+    /// <summary>Verifies the proof and also returns the document hash it covers.</summary>
+    /// <param name="securedDocument">The document with its proof.</param>
+    /// <param name="key">The public key the verification method resolved to.</param>
+    /// <param name="proof">The proof read, when it could be read.</param>
+    /// <param name="documentHash">
+    /// SHA-256 of the JCS form of the document without its proof (as hashed for the signature), when the signature verifies:
+    /// what the signer signed, independent of how the proof is written.
+    /// </param>
+    /// <param name="error">Why the proof is not accepted.</param>
+    /// <returns>Whether the signature verifies.</returns>
+    public static bool TryVerify(
+        JsonElement securedDocument, PublicKey key, out DataIntegrityProof? proof, [NotNullWhen(true)] out byte[]? documentHash, out DataIntegrityError error)
     {
         ArgumentNullException.ThrowIfNull(key);
+        documentHash = null;
         if (!DataIntegrityProof.TryRead(securedDocument, out proof, out error))
         {
             return false;
         }
 
-        error = Check(securedDocument, proof, key);
+        error = Check(securedDocument, proof, key, out var hashData);
+        documentHash = error == DataIntegrityError.None ? hashData[SHA256.HashSizeInBytes..] : null;
         return error == DataIntegrityError.None;
     }
 
@@ -89,8 +106,9 @@ public static class EddsaJcs2022
         return hashData;
     }
 
-    private static DataIntegrityError Check(JsonElement securedDocument, DataIntegrityProof proof, PublicKey key)
+    private static DataIntegrityError Check(JsonElement securedDocument, DataIntegrityProof proof, PublicKey key, out byte[] hashData)
     {
+        hashData = [];
         if (proof.Cryptosuite != Name)
         {
             return DataIntegrityError.UnsupportedCryptosuite;
@@ -126,7 +144,8 @@ public static class EddsaJcs2022
             return DataIntegrityError.MalformedDocument;
         }
 
-        return key.Verify(HashData(canonicalConfiguration, canonicalDocument), signature)
+        hashData = HashData(canonicalConfiguration, canonicalDocument);
+        return key.Verify(hashData, signature)
             ? DataIntegrityError.None
             : DataIntegrityError.SignatureInvalid;
     }

@@ -51,7 +51,7 @@ public static class JsonCanonicalizer
     /// <returns>Whether the value could be canonicalized.</returns>
     public static bool TryCanonicalize(JsonElement element, [NotNullWhen(true)] out byte[]? canonical, out JcsError error)
     {
-        var output = new ArrayBufferWriter<byte>(256);
+        var output = new ArrayBufferWriter<byte>(JsonMarshal.GetRawUtf8Value(element).Length + 64);
         error = Write(element, output, depth: 0);
         canonical = error == JcsError.None ? output.WrittenSpan.ToArray() : null;
         return error == JcsError.None;
@@ -77,7 +77,7 @@ public static class JsonCanonicalizer
             return false;
         }
 
-        var output = new ArrayBufferWriter<byte>(1024);
+        var output = new ArrayBufferWriter<byte>(JsonMarshal.GetRawUtf8Value(element).Length + 64);
         error = WriteObject(element, output, depth: 1, omit, context);
         canonical = error == JcsError.None ? output.WrittenSpan.ToArray() : null;
         return error == JcsError.None;
@@ -140,11 +140,17 @@ public static class JsonCanonicalizer
     private static JcsError WriteObject(JsonElement element, ArrayBufferWriter<byte> output, int depth, string? omit, JsonElement? context)
     {
         var capacity = element.GetPropertyCount();
+        if (HasPlainNames(element))
+        {
+            return WritePlainObject(element, capacity, output, depth, omit, context);
+        }
+
         var properties = ArrayPool<JsonProperty>.Shared.Rent(capacity);
         var names = ArrayPool<string>.Shared.Rent(capacity);
         try
         {
             var index = 0;
+            var omitted = false;
             foreach (var property in element.EnumerateObject())
             {
                 properties[index] = property;
@@ -157,11 +163,12 @@ public static class JsonCanonicalizer
                 if (omit is not null && string.Equals(names[index], omit, StringComparison.Ordinal))
                 {
                     // A duplicate of the omitted member is still a duplicate.
-                    if (Array.IndexOf(names, omit, 0, index) >= 0)
+                    if (omitted)
                     {
                         return JcsError.DuplicateProperty;
                     }
 
+                    omitted = true;
                     continue;
                 }
 
@@ -203,6 +210,84 @@ public static class JsonCanonicalizer
         {
             Array.Clear(names, 0, capacity);
             ArrayPool<string>.Shared.Return(names);
+            ArrayPool<JsonProperty>.Shared.Return(properties, clearArray: true);
+        }
+    }
+
+    /// <summary>
+    /// Whether every name is written without escapes and has no character outside the Basic Multilingual Plane. For such
+    /// names the UTF-8 bytes sort exactly as the UTF-16 code units do, so they can be sorted and written without decoding.
+    /// </summary>
+    private static bool HasPlainNames(JsonElement element)
+    {
+        foreach (var property in element.EnumerateObject())
+        {
+            var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+            if (raw.IndexOf((byte)'\\') >= 0 || raw.IndexOfAnyInRange((byte)0xF0, (byte)0xFF) >= 0 || !Utf8.IsValid(raw))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static JcsError WritePlainObject(JsonElement element, int capacity, ArrayBufferWriter<byte> output, int depth, string? omit, JsonElement? context)
+    {
+        var properties = ArrayPool<JsonProperty>.Shared.Rent(capacity);
+        try
+        {
+            var count = 0;
+            var omitted = false;
+            foreach (var property in element.EnumerateObject())
+            {
+                if (omit is not null && property.NameEquals(omit))
+                {
+                    if (omitted)
+                    {
+                        return JcsError.DuplicateProperty;
+                    }
+
+                    omitted = true;
+                    continue;
+                }
+
+                properties[count++] = property;
+            }
+
+            properties.AsSpan(0, count).Sort(static (a, b) =>
+                JsonMarshal.GetRawUtf8PropertyName(a).SequenceCompareTo(JsonMarshal.GetRawUtf8PropertyName(b)));
+            output.Write("{"u8);
+            for (var i = 0; i < count; i++)
+            {
+                var name = JsonMarshal.GetRawUtf8PropertyName(properties[i]);
+                if (i > 0)
+                {
+                    if (name.SequenceEqual(JsonMarshal.GetRawUtf8PropertyName(properties[i - 1])))
+                    {
+                        return JcsError.DuplicateProperty;
+                    }
+
+                    output.Write(","u8);
+                }
+
+                output.Write("\""u8);
+                output.Write(name);
+                output.Write("\":"u8);
+                var error = context is { } replacement && name.SequenceEqual("@context"u8)
+                    ? Write(replacement, output, depth)
+                    : Write(properties[i].Value, output, depth);
+                if (error != JcsError.None)
+                {
+                    return error;
+                }
+            }
+
+            output.Write("}"u8);
+            return JcsError.None;
+        }
+        finally
+        {
             ArrayPool<JsonProperty>.Shared.Return(properties, clearArray: true);
         }
     }

@@ -10,11 +10,13 @@ public sealed record AccessDecision(AccessReason Reason, AccessEvidence Evidence
 }
 
 /// <summary>
-/// Hashes and versions that let an auditor re-check a decision without the service: SHA-256 of the JCS form of the
-/// presentation, of the consent and of the status list credential, and the DID document versions used. No health data.
+/// Hashes and versions that let an auditor re-check a decision without the service: SHA-256 of the presentation bytes as
+/// received, of what the patient signed, and of the status list credential, and the DID document versions used. No health data.
 /// </summary>
-/// <param name="PresentationHash">Hex SHA-256 of the presentation's canonical form, if it was canonical JSON.</param>
-/// <param name="CredentialHash">Hex SHA-256 of the consent's canonical form, once found.</param>
+/// <param name="PresentationHash">Hex SHA-256 of the presentation bytes as received.</param>
+/// <param name="CredentialHash">
+/// Hex SHA-256 of the JCS form of the consent without its proof (the eddsa-jcs-2022 document hash), once its signature verified.
+/// </param>
 /// <param name="Holder">The holder DID, once known.</param>
 /// <param name="HolderVersion">The holder DID document's version (null for methods without versions).</param>
 /// <param name="Issuer">The consent's issuer DID, once known.</param>

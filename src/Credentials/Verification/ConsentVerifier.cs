@@ -55,13 +55,25 @@ public sealed class ConsentVerifier
     {
         ArgumentNullException.ThrowIfNull(request);
         var evidence = new AccessEvidence();
-        if (presentation.Length > _options.MaxPresentationBytes || !JsonCanonicalizer.TryCanonicalize(presentation.Span, out var canonical, out _))
+        if (presentation.Length > _options.MaxPresentationBytes)
         {
             return new AccessDecision(AccessReason.MalformedPresentation, evidence);
         }
 
-        evidence = evidence with { PresentationHash = Hash(canonical) };
-        using var document = JsonDocument.Parse(presentation);
+        // The presentation is single-use (its challenge), so the exact bytes received are the evidence. I-JSON is enforced
+        // by the proof check, which canonicalizes everything but the proof value.
+        evidence = evidence with { PresentationHash = Convert.ToHexStringLower(SHA256.HashData(presentation.Span)) };
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(presentation, new JsonDocumentOptions { MaxDepth = JsonCanonicalizer.MaxDepth });
+        }
+        catch (JsonException)
+        {
+            return new AccessDecision(AccessReason.MalformedPresentation, evidence);
+        }
+
+        using var disposeDocument = document;
         if (!VerifiablePresentation.TryRead(document.RootElement, out var vp, out _) || !DataIntegrityProof.TryRead(vp.Json, out var vpProof, out _))
         {
             return new AccessDecision(AccessReason.MalformedPresentation, evidence);
@@ -117,15 +129,14 @@ public sealed class ConsentVerifier
         }
 
         var consentJson = consents[0];
-        if (!JsonCanonicalizer.TryCanonicalize(consentJson, out var canonicalConsent, out _)
-            || !VerifiableCredential.TryRead(consentJson, out var credential, out _)
+        if (!VerifiableCredential.TryRead(consentJson, out var credential, out _)
             || !ConsentCredential.TryRead(credential, out var consent, out _)
             || !DataIntegrityProof.TryRead(consentJson, out var vcProof, out _))
         {
             return new AccessDecision(AccessReason.MalformedConsent, evidence);
         }
 
-        evidence = evidence with { CredentialHash = Hash(canonicalConsent), Issuer = consent.Patient.ToString() };
+        evidence = evidence with { Issuer = consent.Patient.ToString() };
         var issuerKey = await ResolveKeyAsync(vcProof, VerificationRelationship.AssertionMethod, ProofOptions.AssertionMethod, cancellationToken).ConfigureAwait(false);
         evidence = evidence with { IssuerVersion = issuerKey.Version };
         if (issuerKey.Failure is { } issuerFailure)
@@ -139,10 +150,12 @@ public sealed class ConsentVerifier
             return new AccessDecision(AccessReason.IssuerKeyNotAssertionMethod, evidence);
         }
 
-        if (!EddsaJcs2022.TryVerify(consentJson, issuerKey.Key!, out _, out var vcError))
+        if (!EddsaJcs2022.TryVerify(consentJson, issuerKey.Key!, out _, out var consentHash, out var vcError))
         {
             return new AccessDecision(vcError == DataIntegrityError.SignatureInvalid ? AccessReason.CredentialSignatureInvalid : AccessReason.MalformedConsent, evidence);
         }
+
+        evidence = evidence with { CredentialHash = Convert.ToHexStringLower(consentHash) };
 
         // 3. Validity window with bounded skew.
         if (credential.ValidFrom is { } validFrom && now + _options.ClockSkew < validFrom)
