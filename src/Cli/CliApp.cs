@@ -18,6 +18,10 @@ internal sealed class CliApp(
             DidCommand.Create(context),
             ChainCommand.Create(context),
             DevCommand.Create(context),
+            ConsentCommand.Create(context),
+            ConsentCommand.CreateStatusList(context),
+            PresentationCommand.CreateVp(context),
+            PresentationCommand.CreateVc(context),
         };
 
         var parsed = root.Parse(args);

@@ -18,7 +18,7 @@ internal static class DidCommand
 
     public static Command Create(CliContext context)
     {
-        var wallet = new Option<string>("--wallet") { Description = "The wallet file (default: EHR_WALLET, or ~/.config/identityehr/wallet.json).", Recursive = true };
+        var wallet = WalletKeys.WalletOption();
         var did = new Command("did", "Create, list, resolve and update DIDs.")
         {
             wallet, CreateCommand(context, wallet), ResolveCommand(context), ListCommand(context, wallet), DidUpdateCommand.Create(context, wallet),

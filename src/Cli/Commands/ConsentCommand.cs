@@ -1,0 +1,183 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IdentityEhr.Credentials.Consent;
+using IdentityEhr.Credentials.DataIntegrity;
+using IdentityEhr.Credentials.Model;
+using IdentityEhr.Credentials.Status;
+using IdentityEhr.Identity.Dids;
+using IdentityEhr.Identity.Wallets;
+
+namespace IdentityEhr.Cli.Commands;
+
+/// <summary><c>ehr consent issue|revoke</c> and <c>ehr status-list create</c>: the patient's wallet signs consent and keeps its revocation list.</summary>
+internal static class ConsentCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var wallet = WalletKeys.WalletOption();
+        var signer = WalletKeys.SignerOption();
+        return new Command("consent", "Issue and revoke ConsentCredentials signed by a DID in your wallet (specs/consent-credential.md).")
+        {
+            wallet, signer, IssueCommand(context, wallet, signer), RevokeCommand(context, wallet),
+        };
+    }
+
+    public static Command CreateStatusList(CliContext context)
+    {
+        var wallet = WalletKeys.WalletOption();
+        var signer = WalletKeys.SignerOption();
+        var id = CliContext.HttpUrlOption("--id", "The URL the list will be published at (its credential id).");
+        id.Required = true;
+        var ttl = new Option<int>("--ttl") { Description = "How long verifiers may cache the list, in seconds.", DefaultValueFactory = _ => 300 };
+        var output = new Option<string>("--out") { Description = "Write the signed list to this file (default: print it)." };
+        var create = new Command("create", "Create an empty revocation list (131,072 entries) signed by your DID.") { id, ttl, output };
+        create.SetAction(async (parse, cancellationToken) => await RunAsync(context, async () =>
+        {
+            if (parse.GetValue(ttl) is < 1 or > 86_400 * 30)
+            {
+                throw new CliException(ExitCodes.UsageError, "--ttl must be between 1 second and 30 days");
+            }
+
+            var (did, key) = WalletKeys.SigningKey(context, parse.GetValue(wallet), parse.GetValue(signer));
+            using (key)
+            {
+                var now = context.Time.GetUtcNow();
+                var list = BitstringStatusList.CreateCredential(
+                    parse.GetValue(id)!.AbsoluteUri, did.ToString(), BitstringStatusListEntry.Revocation, Bitstring.Create(), now, TimeSpan.FromSeconds(parse.GetValue(ttl)));
+                await CredentialFiles.WriteAsync(context, EddsaJcs2022.Sign(list, Options(did, key, now), key), parse.GetValue(output));
+            }
+        }));
+        return new Command("status-list", "Bitstring Status Lists for revoking what you issue.") { wallet, signer, create };
+    }
+
+    private static Command IssueCommand(CliContext context, Option<string> wallet, Option<string> signer)
+    {
+        var grantee = new Option<string>("--grantee") { Description = "The DID allowed to read (the credential's subject).", Required = true };
+        var recordTypes = new Option<string[]>("--record-type") { Description = "A FHIR resource type the grantee may read (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var recordIds = new Option<string[]>("--record-id") { Description = "A record id the grantee may read (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var purposes = new Option<string[]>("--purpose") { Description = "An HL7 v3 purpose of use, such as TREAT (repeatable).", Required = true };
+        var from = new Option<DateTimeOffset?>("--from") { Description = "When consent starts (ISO 8601; default: now)." };
+        var until = new Option<DateTimeOffset?>("--until") { Description = "When consent ends (ISO 8601; default: until revoked)." };
+        var statusList = CliContext.HttpUrlOption("--status-list", "The URL of the revocation list (see 'ehr status-list create').");
+        statusList.Required = true;
+        var statusIndex = new Option<int?>("--status-index") { Description = "The entry in the list (default: a random unused-looking index)." };
+        var output = new Option<string>("--out") { Description = "Write the credential to this file (default: print it)." };
+        var command = new Command("issue", "Sign a ConsentCredential with your current DID (or --did) and print it.")
+        {
+            grantee, recordTypes, recordIds, purposes, from, until, statusList, statusIndex, output,
+        };
+        command.SetAction(async (parse, cancellationToken) => await RunAsync(context, async () =>
+        {
+            if (!Did.TryParse(parse.GetValue(grantee), out var granteeDid, out _))
+            {
+                throw new CliException(ExitCodes.UsageError, "--grantee is not a DID");
+            }
+
+            var index = parse.GetValue(statusIndex) ?? RandomNumberGenerator.GetInt32(Bitstring.MinimumEntries);
+            if (index is < 0 or >= Bitstring.MinimumEntries)
+            {
+                throw new CliException(ExitCodes.UsageError, $"--status-index must be between 0 and {Bitstring.MinimumEntries - 1}");
+            }
+
+            var listUrl = parse.GetValue(statusList)!.AbsoluteUri;
+            var now = context.Time.GetUtcNow();
+            var (did, key) = WalletKeys.SigningKey(context, parse.GetValue(wallet), parse.GetValue(signer));
+            using (key)
+            {
+                JsonObject consent;
+                try
+                {
+                    consent = ConsentCredential.Create(
+                        $"urn:uuid:{Guid.NewGuid()}", did, granteeDid, new ConsentScope(parse.GetValue(recordTypes) ?? [], parse.GetValue(recordIds) ?? []),
+                        parse.GetValue(purposes) ?? [], parse.GetValue(from) ?? now, parse.GetValue(until),
+                        new BitstringStatusListEntry($"{listUrl}#{index}", BitstringStatusListEntry.Revocation, index, listUrl));
+                }
+                catch (ArgumentException e)
+                {
+                    throw new CliException(ExitCodes.UsageError, e.Message);
+                }
+
+                await CredentialFiles.WriteAsync(context, EddsaJcs2022.Sign(consent, Options(did, key, now), key), parse.GetValue(output));
+            }
+        }));
+        return command;
+    }
+
+    private static Command RevokeCommand(CliContext context, Option<string> wallet)
+    {
+        var credential = new Argument<string>("credential") { Description = "The consent credential file." };
+        var list = new Option<string>("--list") { Description = "The status list file that holds its revocation bit; updated in place.", Required = true };
+        var command = new Command("revoke", "Set a consent's revocation bit in your status list and re-sign the list.") { credential, list };
+        command.SetAction(async (parse, cancellationToken) => await RunAsync(context, async () =>
+        {
+            var consentJson = JsonSerializer.SerializeToElement(CredentialFiles.ReadObject(parse.GetValue(credential)!));
+            if (!VerifiableCredential.TryRead(consentJson, out var read, out var modelError))
+            {
+                throw new CliException(ExitCodes.UsageError, $"not a credential: {modelError}");
+            }
+
+            if (!ConsentCredential.TryRead(read, out var consent, out var consentError))
+            {
+                throw new CliException(ExitCodes.UsageError, ConsentCredential.Describe(consentError));
+            }
+
+            var listPath = parse.GetValue(list)!;
+            var listJson = CredentialFiles.ReadObject(listPath);
+            if (!BitstringStatusList.TryRead(JsonSerializer.SerializeToElement(listJson), out var statusList, out var listError))
+            {
+                throw new CliException(ExitCodes.UsageError, $"{listPath} is not a status list credential ({listError})");
+            }
+
+            if (statusList.Id != consent.Revocation.StatusListCredential)
+            {
+                throw new CliException(ExitCodes.UsageError, $"the consent's revocation bit is in {consent.Revocation.StatusListCredential}, not in {statusList.Id}");
+            }
+
+            if (statusList.TryGetStatus(consent.Revocation, out var status) is var error && error != StatusListError.None)
+            {
+                throw new CliException(ExitCodes.UsageError, $"the consent's entry does not fit the list ({error})");
+            }
+
+            var (did, key) = WalletKeys.SigningKey(context, parse.GetValue(wallet), statusList.Issuer);
+            using (key)
+            {
+                if (status == 0)
+                {
+                    var now = context.Time.GetUtcNow();
+                    var updated = BitstringStatusList.CreateCredential(
+                        statusList.Id, did.ToString(), statusList.StatusPurpose, statusList.Bitstring.With(consent.Revocation.StatusListIndex, 1), now,
+                        statusList.Ttl ?? TimeSpan.FromMinutes(5));
+                    await CredentialFiles.WriteAsync(context, EddsaJcs2022.Sign(updated, Options(did, key, now), key), listPath);
+                }
+            }
+
+            await context.Output.WriteLineAsync(status == 0
+                ? $"revoked {read.Id} (entry {consent.Revocation.StatusListIndex} of {statusList.Id}); publish {listPath}"
+                : $"{read.Id} was already revoked");
+        }));
+        return command;
+    }
+
+    private static ProofOptions Options(Did did, Identity.Keys.PrivateKey key, DateTimeOffset now) =>
+        new($"{did}#{key.PublicKey.ExportMultikey()}", ProofOptions.AssertionMethod, now);
+
+    /// <summary>Runs a command body, turning the expected failures into one line and an exit code.</summary>
+    internal static async Task<int> RunAsync(CliContext context, Func<Task> body)
+    {
+        try
+        {
+            await body();
+            return ExitCodes.Success;
+        }
+        catch (CliException e)
+        {
+            return await context.FailAsync(e.ExitCode, e.Message);
+        }
+        catch (WalletException e)
+        {
+            return await context.FailAsync(ExitCodes.UsageError, e.Message);
+        }
+    }
+}

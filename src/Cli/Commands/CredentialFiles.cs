@@ -1,0 +1,85 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IdentityEhr.Credentials.Jcs;
+
+namespace IdentityEhr.Cli.Commands;
+
+/// <summary>Reads and writes the JSON files the credential commands take: bounded, I-JSON, one-line errors.</summary>
+internal static class CredentialFiles
+{
+    /// <summary>The largest credential, presentation or status list file read.</summary>
+    public const int MaxBytes = 4 * 1024 * 1024;
+
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+
+    /// <summary>Reads a JSON object from a file ("-" for standard input).</summary>
+    public static JsonObject ReadObject(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            if (path == "-")
+            {
+                using var stdin = Console.OpenStandardInput();
+                using var buffer = new MemoryStream();
+                stdin.CopyTo(buffer, 81920);
+                bytes = buffer.ToArray();
+            }
+            else
+            {
+                if (new FileInfo(path).Length > MaxBytes)
+                {
+                    throw new CliException(ExitCodes.UsageError, $"{path} is larger than {MaxBytes / (1024 * 1024)} MiB");
+                }
+
+                bytes = File.ReadAllBytes(path);
+            }
+        }
+        catch (FileNotFoundException)
+        {
+            throw new CliException(ExitCodes.UsageError, $"{path}: no such file");
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw new CliException(ExitCodes.UsageError, $"{path}: no such file");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new CliException(ExitCodes.Unavailable, $"{path}: permission denied");
+        }
+
+        if (bytes.Length > MaxBytes)
+        {
+            throw new CliException(ExitCodes.UsageError, $"{path} is larger than {MaxBytes / (1024 * 1024)} MiB");
+        }
+
+        if (!JsonCanonicalizer.TryCanonicalize(bytes, out _, out var error))
+        {
+            throw new CliException(ExitCodes.UsageError, $"{path}: {JsonCanonicalizer.Describe(error)}");
+        }
+
+        return JsonNode.Parse(bytes) as JsonObject ?? throw new CliException(ExitCodes.UsageError, $"{path}: not a JSON object");
+    }
+
+    /// <summary>Writes a document to a file, or to the output when no file is given.</summary>
+    public static async Task WriteAsync(CliContext context, JsonObject document, string? path)
+    {
+        var text = document.ToJsonString(s_indented);
+        if (path is null)
+        {
+            await context.Output.WriteLineAsync(text);
+            return;
+        }
+
+        try
+        {
+            var temporary = path + ".tmp";
+            await File.WriteAllTextAsync(temporary, text + "\n");
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(ExitCodes.Unavailable, $"cannot write {path}: {(e is UnauthorizedAccessException ? "permission denied" : e.Message)}");
+        }
+    }
+}

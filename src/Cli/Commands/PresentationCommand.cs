@@ -1,0 +1,160 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IdentityEhr.Credentials.Consent;
+using IdentityEhr.Credentials.DataIntegrity;
+using IdentityEhr.Credentials.Model;
+using IdentityEhr.Identity.Dids;
+using IdentityEhr.Identity.Methods;
+using IdentityEhr.Identity.Resolution;
+
+namespace IdentityEhr.Cli.Commands;
+
+/// <summary><c>ehr vp create</c> and <c>ehr vc verify</c>: the holder's side and an offline check of a credential.</summary>
+internal static class PresentationCommand
+{
+    public static Command CreateVp(CliContext context)
+    {
+        var wallet = WalletKeys.WalletOption();
+        var signer = WalletKeys.SignerOption();
+        var challenge = new Option<string>("--challenge") { Description = "The verifier's challenge (from the service).", Required = true };
+        var domain = new Option<string>("--domain") { Description = "The verifier's domain, such as the service's host.", Required = true };
+        var credentials = new Option<string[]>("--credential") { Description = "A credential file to present (repeatable; '-' reads standard input).", Required = true };
+        var output = new Option<string>("--out") { Description = "Write the presentation to this file (default: print it)." };
+        var create = new Command("create", "Sign a presentation of credentials with your current DID (or --did), bound to a challenge and domain.")
+        {
+            challenge, domain, credentials, output,
+        };
+        create.SetAction(async (parse, cancellationToken) => await ConsentCommand.RunAsync(context, async () =>
+        {
+            var challengeText = parse.GetValue(challenge)!;
+            var domainText = parse.GetValue(domain)!;
+            if (challengeText.Length is 0 or > 256 || domainText.Length is 0 or > 256)
+            {
+                throw new CliException(ExitCodes.UsageError, "--challenge and --domain must be 1 to 256 characters");
+            }
+
+            var embedded = new JsonArray();
+            foreach (var path in parse.GetValue(credentials) ?? [])
+            {
+                var credential = CredentialFiles.ReadObject(path);
+                if (!VerifiableCredential.TryRead(JsonSerializer.SerializeToElement(credential), out _, out var error))
+                {
+                    throw new CliException(ExitCodes.UsageError, $"{path} is not a verifiable credential ({error})");
+                }
+
+                embedded.Add(credential);
+            }
+
+            var (did, key) = WalletKeys.SigningKey(context, parse.GetValue(wallet), parse.GetValue(signer));
+            using (key)
+            {
+                var presentation = new JsonObject
+                {
+                    ["@context"] = new JsonArray(VerifiableCredential.V2Context),
+                    ["type"] = new JsonArray(VerifiablePresentation.PresentationType),
+                    ["holder"] = did.ToString(),
+                    ["verifiableCredential"] = embedded,
+                };
+                var now = context.Time.GetUtcNow();
+                var options = new ProofOptions($"{did}#{key.PublicKey.ExportMultikey()}", ProofOptions.Authentication, now)
+                {
+                    Challenge = challengeText,
+                    Domain = domainText,
+                    Expires = now.AddMinutes(5),
+                };
+                await CredentialFiles.WriteAsync(context, EddsaJcs2022.Sign(presentation, options, key), parse.GetValue(output));
+            }
+        }));
+        return new Command("vp", "Verifiable presentations.") { wallet, signer, create };
+    }
+
+    public static Command CreateVc(CliContext context)
+    {
+        var file = new Argument<string>("credential") { Description = "The credential file ('-' reads standard input)." };
+        var verify = new Command("verify", "Check a credential's eddsa-jcs-2022 proof by its issuer's assertionMethod key, its validity window and, for consent, its shape. did:key issuers are resolved offline.") { file };
+        verify.SetAction(async (parse, cancellationToken) =>
+        {
+            JsonElement json;
+            try
+            {
+                json = JsonSerializer.SerializeToElement(CredentialFiles.ReadObject(parse.GetValue(file)!));
+            }
+            catch (CliException e)
+            {
+                return await context.FailAsync(e.ExitCode, e.Message);
+            }
+
+            var (reason, summary) = await VerifyAsync(context, json, cancellationToken);
+            if (parse.GetValue(context.Json))
+            {
+                await context.Output.WriteLineAsync(new JsonObject { ["verified"] = reason is null, ["reason"] = reason, ["summary"] = summary }.ToJsonString());
+            }
+            else if (reason is null)
+            {
+                await context.Output.WriteLineAsync(summary);
+            }
+
+            return reason is null ? ExitCodes.Success : await context.FailAsync(ExitCodes.CheckFailed, $"not verified: {reason}");
+        });
+        return new Command("vc", "Verifiable credentials.") { verify };
+    }
+
+    private static async Task<(string? Reason, string? Summary)> VerifyAsync(CliContext context, JsonElement json, CancellationToken cancellationToken)
+    {
+        if (!VerifiableCredential.TryRead(json, out var credential, out var modelError))
+        {
+            return ($"not a verifiable credential ({modelError})", null);
+        }
+
+        if (!DataIntegrityProof.TryRead(json, out var proof, out var proofError))
+        {
+            return ($"no usable proof ({proofError})", null);
+        }
+
+        if (!DidUrl.TryParse(proof.VerificationMethod, out var method, out _) || method.Fragment is null)
+        {
+            return ("the proof's verificationMethod is not a DID URL", null);
+        }
+
+        if (method.Did.Method != DidKey.MethodName)
+        {
+            return ($"only did:key issuers can be checked offline; {method.Did.Method} issuers are checked by the service", null);
+        }
+
+        var resolution = await new DidResolver([new DidKey()], context.Time, cacheCapacity: 0).ResolveAsync(method.Did, null, cancellationToken);
+        if (!resolution.IsSuccess)
+        {
+            return ($"{method.Did} does not resolve", null);
+        }
+
+        if (proof.ProofPurpose != ProofOptions.AssertionMethod || resolution.DidDocument!.FindAuthorized(VerificationRelationship.AssertionMethod, method) is not { } vm
+            || !vm.TryGetPublicKey(out var key, out _))
+        {
+            return ("the signing key is not under the issuer's assertionMethod", null);
+        }
+
+        if (method.Did.ToString() != credential.Issuer)
+        {
+            return ($"signed by {method.Did}, not by the issuer {credential.Issuer}", null);
+        }
+
+        if (!EddsaJcs2022.TryVerify(json, key, out _, out var error))
+        {
+            return ($"the proof does not verify ({error})", null);
+        }
+
+        var now = context.Time.GetUtcNow();
+        if (credential.ValidFrom > now || credential.ValidUntil < now)
+        {
+            return ($"outside its validity period ({credential.ValidFrom:O} to {credential.ValidUntil?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "open"})", null);
+        }
+
+        if (credential.HasType(ConsentCredential.CredentialType) && !ConsentCredential.TryRead(credential, out _, out var consentError))
+        {
+            return (ConsentCredential.Describe(consentError), null);
+        }
+
+        return (null, $"verified: {string.Join(", ", credential.Types)} issued by {credential.Issuer} (eddsa-jcs-2022); revocation is checked by the service");
+    }
+}
