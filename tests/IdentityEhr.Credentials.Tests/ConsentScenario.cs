@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using IdentityEhr.Credentials.Consent;
 using IdentityEhr.Credentials.DataIntegrity;
+using IdentityEhr.Credentials.Jose;
 using IdentityEhr.Credentials.Status;
 using IdentityEhr.Credentials.Verification;
 using IdentityEhr.Identity.Dids;
@@ -104,6 +105,30 @@ public sealed class ConsentScenario : IDisposable
         };
         return EddsaJcs2022.Sign(presentation, options, signer ?? Provider);
     }
+
+    /// <summary>The consent secured as <c>vc+jwt</c>, wrapped as an EnvelopedVerifiableCredential.</summary>
+    public JsonObject EnvelopedConsent(PrivateKey? signer = null, string? method = null, JsonObject? unsecured = null) => new()
+    {
+        ["@context"] = new JsonArray("https://www.w3.org/ns/credentials/v2"),
+        ["id"] = "data:application/vc+jwt," + JoseCredentials.SignCredential(unsecured ?? UnsignedConsent(), signer ?? Patient, method ?? MethodOf(signer ?? Patient)),
+        ["type"] = "EnvelopedVerifiableCredential",
+    };
+
+    /// <summary>A <c>vp+jwt</c> presentation carrying the given credential (by default the enveloped consent).</summary>
+    public string JosePresentation(JsonObject? credential = null, PrivateKey? signer = null, string? method = null, string? challenge = null, string domain = Domain)
+    {
+        var presentation = new JsonObject
+        {
+            ["@context"] = new JsonArray("https://www.w3.org/ns/credentials/v2"),
+            ["type"] = new JsonArray("VerifiablePresentation"),
+            ["holder"] = DidKey.Create((signer ?? Provider).PublicKey).ToString(),
+            ["verifiableCredential"] = new JsonArray(credential ?? EnvelopedConsent()),
+        };
+        return JoseCredentials.SignPresentation(presentation, signer ?? Provider, method ?? MethodOf(signer ?? Provider), challenge ?? Challenges.Issue(), domain);
+    }
+
+    public Task<AccessDecision> DecideAsync(string compactPresentation, AccessRequest? request = null) =>
+        Verifier.VerifyAsync(System.Text.Encoding.ASCII.GetBytes(compactPresentation), request ?? Request, TestContext.Current.CancellationToken).AsTask();
 
     public Task<AccessDecision> DecideAsync(JsonObject presentation, AccessRequest? request = null) =>
         Verifier.VerifyAsync(JsonSerializer.SerializeToUtf8Bytes(presentation), request ?? Request, TestContext.Current.CancellationToken).AsTask();

@@ -39,7 +39,7 @@ public sealed class JoseCredentialsTests : IDisposable
     {
         var jwt = JoseCredentials.SignCredential(_s.UnsignedConsent(), _s.Patient, ConsentScenario.KeyAgreementMethodOf(_s.Patient));
 
-        Assert.Equal(JoseError.SignatureInvalid, (await VerifyAsync(jwt)).Error);
+        Assert.Equal(JoseError.KeyNotAuthorized, (await VerifyAsync(jwt)).Error);
     }
 
     [Fact]

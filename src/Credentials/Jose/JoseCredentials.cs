@@ -126,9 +126,14 @@ public static class JoseCredentials
 
         var resolution = await resolver.ResolveAsync(keyId.Did, null, cancellationToken).ConfigureAwait(false);
         var version = resolution.DocumentMetadata.VersionId;
-        if (!resolution.IsSuccess || resolution.DidDocument!.FindAuthorized(relationship, keyId) is not { } method || !method.TryGetPublicKey(out var key, out _))
+        if (!resolution.IsSuccess || resolution.DocumentMetadata.Deactivated == true)
         {
-            return new JoseVerification(JoseError.SignatureInvalid, null, keyId.Did, version, claims);
+            return new JoseVerification(JoseError.DidNotResolved, null, keyId.Did, version, claims);
+        }
+
+        if (resolution.DidDocument!.FindAuthorized(relationship, keyId) is not { } method || !method.TryGetPublicKey(out var key, out _))
+        {
+            return new JoseVerification(JoseError.KeyNotAuthorized, null, keyId.Did, version, claims);
         }
 
         error = jws.Verify(key);

@@ -27,6 +27,12 @@ public enum JoseError
     /// <summary>The signature does not verify.</summary>
     SignatureInvalid,
 
+    /// <summary>The signer's DID did not resolve.</summary>
+    DidNotResolved,
+
+    /// <summary>The <c>kid</c> names no key under the signer's required verification relationship.</summary>
+    KeyNotAuthorized,
+
     /// <summary>The JWE cannot be decrypted with this key (wrong key, tampered ciphertext, tag or header).</summary>
     DecryptionFailed,
 

@@ -1,9 +1,13 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using IdentityEhr.Credentials.Consent;
 using IdentityEhr.Credentials.DataIntegrity;
 using IdentityEhr.Credentials.Jcs;
+using IdentityEhr.Credentials.Jose;
+using IdentityEhr.Credentials.Json;
 using IdentityEhr.Credentials.Model;
 using IdentityEhr.Credentials.Status;
 using IdentityEhr.Identity.Dids;
@@ -19,6 +23,9 @@ namespace IdentityEhr.Credentials.Verification;
 /// </summary>
 public sealed class ConsentVerifier
 {
+    private static readonly SearchValues<byte> s_compactCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."u8);
+
     private readonly DidResolver _resolver;
     private readonly ChallengeRegistry _challenges;
     private readonly IStatusListSource _statusLists;
@@ -47,7 +54,9 @@ public sealed class ConsentVerifier
     }
 
     /// <summary>Decides a request.</summary>
-    /// <param name="presentation">The presentation's JSON bytes.</param>
+    /// <param name="presentation">
+    /// The presentation: JSON secured with Data Integrity, or a compact <c>vp+jwt</c> (VC-JOSE-COSE) as ASCII bytes.
+    /// </param>
     /// <param name="request">The record and purpose asked for.</param>
     /// <param name="cancellationToken">Cancels resolution and fetching.</param>
     /// <returns>The decision with its evidence.</returns>
@@ -63,53 +72,35 @@ public sealed class ConsentVerifier
         // The presentation is single-use (its challenge), so the exact bytes received are the evidence. I-JSON is enforced
         // by the proof check, which canonicalizes everything but the proof value.
         evidence = evidence with { PresentationHash = Convert.ToHexStringLower(SHA256.HashData(presentation.Span)) };
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(presentation, new JsonDocumentOptions { MaxDepth = JsonCanonicalizer.MaxDepth });
-        }
-        catch (JsonException)
-        {
-            return new AccessDecision(AccessReason.MalformedPresentation, evidence);
-        }
-
-        using var disposeDocument = document;
-        if (!VerifiablePresentation.TryRead(document.RootElement, out var vp, out _) || !DataIntegrityProof.TryRead(vp.Json, out var vpProof, out _))
-        {
-            return new AccessDecision(AccessReason.MalformedPresentation, evidence);
-        }
 
         // 1. Presentation proof and holder binding.
-        var signer = await ResolveKeyAsync(vpProof, VerificationRelationship.Authentication, ProofOptions.Authentication, cancellationToken).ConfigureAwait(false);
-        evidence = evidence with { Holder = signer.Did?.ToString(), HolderVersion = signer.Version };
-        if (signer.Failure is { } signerFailure)
+        var vp = IsCompact(presentation.Span)
+            ? await CheckJosePresentationAsync(Encoding.ASCII.GetString(presentation.Span), cancellationToken).ConfigureAwait(false)
+            : await CheckDataIntegrityPresentationAsync(presentation, cancellationToken).ConfigureAwait(false);
+        evidence = evidence with { Holder = vp.Holder?.ToString(), HolderVersion = vp.HolderVersion };
+        if (vp.Failure is { } presentationFailure)
         {
-            return new AccessDecision(signerFailure, evidence);
+            return new AccessDecision(presentationFailure, evidence);
         }
 
-        if (!EddsaJcs2022.TryVerify(vp.Json, signer.Key!, out _, out var vpError))
-        {
-            return new AccessDecision(vpError == DataIntegrityError.SignatureInvalid ? AccessReason.PresentationSignatureInvalid : AccessReason.MalformedPresentation, evidence);
-        }
-
-        var holder = signer.Did!;
-        if (vp.Holder is not null && vp.Holder != holder.ToString())
+        var holder = vp.Holder!;
+        if (vp.Presentation!.Holder is not null && vp.Presentation.Holder != holder.ToString())
         {
             return new AccessDecision(AccessReason.HolderNotSigner, evidence);
         }
 
-        if (!string.Equals(vpProof.Domain, _options.Domain, StringComparison.Ordinal))
+        if (!string.Equals(vp.Domain, _options.Domain, StringComparison.Ordinal))
         {
             return new AccessDecision(AccessReason.WrongDomain, evidence);
         }
 
         var now = _timeProvider.GetUtcNow();
-        if (vpProof.Expires is { } proofExpires && now > proofExpires + _options.ClockSkew)
+        if (vp.Expires is { } proofExpires && now > proofExpires + _options.ClockSkew)
         {
             return new AccessDecision(AccessReason.ChallengeExpired, evidence);
         }
 
-        var challenge = _challenges.Consume(vpProof.Challenge) switch
+        var challenge = _challenges.Consume(vp.Challenge) switch
         {
             ChallengeOutcome.Accepted => AccessReason.Granted,
             ChallengeOutcome.Replayed => AccessReason.ChallengeReplayed,
@@ -122,40 +113,23 @@ public sealed class ConsentVerifier
         }
 
         // 2. The consent credential and its proof by the issuer's assertionMethod key.
-        var consents = vp.Credentials.Where(NamesConsentType).ToList();
-        if (consents.Count != 1)
+        var candidates = vp.Presentation.Credentials.Select(ConsentCandidate).Where(c => c is not null).ToList();
+        if (candidates.Count != 1)
         {
             return new AccessDecision(AccessReason.NoConsent, evidence);
         }
 
-        var consentJson = consents[0];
-        if (!VerifiableCredential.TryRead(consentJson, out var credential, out _)
-            || !ConsentCredential.TryRead(credential, out var consent, out _)
-            || !DataIntegrityProof.TryRead(consentJson, out var vcProof, out _))
+        var checkedConsent = candidates[0]!.Value.Jwt is { } jwt
+            ? await CheckJoseConsentAsync(jwt, cancellationToken).ConfigureAwait(false)
+            : await CheckDataIntegrityConsentAsync(candidates[0]!.Value.Json, cancellationToken).ConfigureAwait(false);
+        evidence = evidence with { Issuer = checkedConsent.Issuer, IssuerVersion = checkedConsent.IssuerVersion, CredentialHash = checkedConsent.Hash };
+        if (checkedConsent.Failure is { } consentFailure)
         {
-            return new AccessDecision(AccessReason.MalformedConsent, evidence);
+            return new AccessDecision(consentFailure, evidence);
         }
 
-        evidence = evidence with { Issuer = consent.Patient.ToString() };
-        var issuerKey = await ResolveKeyAsync(vcProof, VerificationRelationship.AssertionMethod, ProofOptions.AssertionMethod, cancellationToken).ConfigureAwait(false);
-        evidence = evidence with { IssuerVersion = issuerKey.Version };
-        if (issuerKey.Failure is { } issuerFailure)
-        {
-            return new AccessDecision(issuerFailure, evidence);
-        }
-
-        if (!issuerKey.Did!.Equals(consent.Patient))
-        {
-            // A key of some other DID cannot be under the issuer's assertionMethod.
-            return new AccessDecision(AccessReason.IssuerKeyNotAssertionMethod, evidence);
-        }
-
-        if (!EddsaJcs2022.TryVerify(consentJson, issuerKey.Key!, out _, out var consentHash, out var vcError))
-        {
-            return new AccessDecision(vcError == DataIntegrityError.SignatureInvalid ? AccessReason.CredentialSignatureInvalid : AccessReason.MalformedConsent, evidence);
-        }
-
-        evidence = evidence with { CredentialHash = Convert.ToHexStringLower(consentHash) };
+        var consent = checkedConsent.Consent!;
+        var credential = consent.Credential;
 
         // 3. Validity window with bounded skew.
         if (credential.ValidFrom is { } validFrom && now + _options.ClockSkew < validFrom)
@@ -205,6 +179,164 @@ public sealed class ConsentVerifier
         return new AccessDecision(
             consent.PurposesOfUse.Contains(request.PurposeOfUse, StringComparer.Ordinal) ? AccessReason.Granted : AccessReason.PurposeNotAllowed,
             evidence);
+    }
+
+    /// <summary>A compact JWS is base64url parts and dots; JSON starts with a brace (after any whitespace).</summary>
+    private static bool IsCompact(ReadOnlySpan<byte> bytes) =>
+        bytes.Length > 0 && bytes.IndexOfAnyExcept(s_compactCharacters) < 0;
+
+    private async ValueTask<PresentationCheck> CheckDataIntegrityPresentationAsync(ReadOnlyMemory<byte> presentation, CancellationToken cancellationToken)
+    {
+        JsonElement json;
+        try
+        {
+            using var document = JsonDocument.Parse(presentation, new JsonDocumentOptions { MaxDepth = JsonCanonicalizer.MaxDepth });
+            json = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return PresentationCheck.Failed(AccessReason.MalformedPresentation);
+        }
+
+        if (!VerifiablePresentation.TryRead(json, out var vp, out _) || !DataIntegrityProof.TryRead(vp.Json, out var proof, out _))
+        {
+            return PresentationCheck.Failed(AccessReason.MalformedPresentation);
+        }
+
+        var signer = await ResolveKeyAsync(proof, VerificationRelationship.Authentication, ProofOptions.Authentication, cancellationToken).ConfigureAwait(false);
+        if (signer.Failure is { } failure)
+        {
+            return PresentationCheck.Failed(failure) with { Holder = signer.Did, HolderVersion = signer.Version };
+        }
+
+        if (!EddsaJcs2022.TryVerify(vp.Json, signer.Key!, out _, out var error))
+        {
+            var reason = error == DataIntegrityError.SignatureInvalid ? AccessReason.PresentationSignatureInvalid : AccessReason.MalformedPresentation;
+            return PresentationCheck.Failed(reason) with { Holder = signer.Did, HolderVersion = signer.Version };
+        }
+
+        return new PresentationCheck(null, signer.Did, signer.Version, vp, proof.Domain, proof.Challenge, proof.Expires);
+    }
+
+    private async ValueTask<PresentationCheck> CheckJosePresentationAsync(string compact, CancellationToken cancellationToken)
+    {
+        var verification = await JoseCredentials.VerifyAsync(compact, VerificationRelationship.Authentication, _resolver, cancellationToken).ConfigureAwait(false);
+        var reason = verification.Error switch
+        {
+            JoseError.None => (AccessReason?)null,
+            JoseError.DidNotResolved => AccessReason.DidNotResolved,
+            JoseError.KeyNotAuthorized or JoseError.AlgorithmKeyMismatch => AccessReason.PresentationKeyNotAuthentication,
+            JoseError.SignatureInvalid => AccessReason.PresentationSignatureInvalid,
+            _ => AccessReason.MalformedPresentation,
+        };
+        if (reason is { } failure)
+        {
+            return PresentationCheck.Failed(failure) with { Holder = verification.Signer, HolderVersion = verification.SignerVersion };
+        }
+
+        var claims = verification.Claims!.Value;
+        if (!VerifiablePresentation.TryRead(verification.Document!.Value, out var vp, out _))
+        {
+            return PresentationCheck.Failed(AccessReason.MalformedPresentation) with { Holder = verification.Signer, HolderVersion = verification.SignerVersion };
+        }
+
+        // aud may be one string or an array; it binds the presentation to this service when it names this service.
+        var audience = claims.TryGetProperty("aud", out var aud) && aud.ValueKind == JsonValueKind.Array
+            ? aud.EnumerateArray().Select(JsonText.String).FirstOrDefault(a => a == _options.Domain) ?? JsonText.String(aud[0])
+            : JsonText.String(claims, "aud");
+        DateTimeOffset? expires = claims.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var seconds) && seconds is > 0 and < 253_402_300_799
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
+        return new PresentationCheck(null, verification.Signer, verification.SignerVersion, vp, audience, JsonText.String(claims, "nonce"), expires);
+    }
+
+    /// <summary>Picks out a consent: a Data Integrity credential typed ConsentCredential, or an enveloped vc+jwt whose payload is one.</summary>
+    private static (JsonElement Json, string? Jwt)? ConsentCandidate(JsonElement credential)
+    {
+        if (NamesConsentType(credential))
+        {
+            return (credential, null);
+        }
+
+        const string Prefix = "data:application/vc+jwt,";
+        if (JsonText.String(credential, "type") != "EnvelopedVerifiableCredential" || JsonText.String(credential, "id") is not { } id
+            || !id.StartsWith(Prefix, StringComparison.Ordinal) || !CompactJws.TryDecode(id[Prefix.Length..], out var jws, out _))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var payload = JsonDocument.Parse(jws.Payload);
+            return NamesConsentType(payload.RootElement) || (payload.RootElement.TryGetProperty("vc", out var vc) && NamesConsentType(vc))
+                ? (credential, id[Prefix.Length..])
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private async ValueTask<ConsentCheck> CheckDataIntegrityConsentAsync(JsonElement json, CancellationToken cancellationToken)
+    {
+        if (!VerifiableCredential.TryRead(json, out var credential, out _) || !ConsentCredential.TryRead(credential, out var consent, out _)
+            || !DataIntegrityProof.TryRead(json, out var proof, out _))
+        {
+            return new ConsentCheck(AccessReason.MalformedConsent, null, null, null, null);
+        }
+
+        var issuer = consent.Patient.ToString();
+        var key = await ResolveKeyAsync(proof, VerificationRelationship.AssertionMethod, ProofOptions.AssertionMethod, cancellationToken).ConfigureAwait(false);
+        if (key.Failure is { } failure)
+        {
+            return new ConsentCheck(failure, null, issuer, key.Version, null);
+        }
+
+        if (!key.Did!.Equals(consent.Patient))
+        {
+            // A key of some other DID cannot be under the issuer's assertionMethod.
+            return new ConsentCheck(AccessReason.IssuerKeyNotAssertionMethod, null, issuer, key.Version, null);
+        }
+
+        if (!EddsaJcs2022.TryVerify(json, key.Key!, out _, out var documentHash, out var error))
+        {
+            var reason = error == DataIntegrityError.SignatureInvalid ? AccessReason.CredentialSignatureInvalid : AccessReason.MalformedConsent;
+            return new ConsentCheck(reason, null, issuer, key.Version, null);
+        }
+
+        return new ConsentCheck(null, consent, issuer, key.Version, Convert.ToHexStringLower(documentHash));
+    }
+
+    private async ValueTask<ConsentCheck> CheckJoseConsentAsync(string jwt, CancellationToken cancellationToken)
+    {
+        var verification = await JoseCredentials.VerifyAsync(jwt, VerificationRelationship.AssertionMethod, _resolver, cancellationToken).ConfigureAwait(false);
+        var issuer = verification.Signer?.ToString();
+        var reason = verification.Error switch
+        {
+            JoseError.None => (AccessReason?)null,
+            JoseError.DidNotResolved => AccessReason.DidNotResolved,
+            JoseError.KeyNotAuthorized or JoseError.AlgorithmKeyMismatch => AccessReason.IssuerKeyNotAssertionMethod,
+            JoseError.SignatureInvalid => AccessReason.CredentialSignatureInvalid,
+            _ => AccessReason.MalformedConsent,
+        };
+        if (reason is { } failure)
+        {
+            return new ConsentCheck(failure, null, issuer, verification.SignerVersion, null);
+        }
+
+        if (!VerifiableCredential.TryRead(verification.Document!.Value, out var credential, out _) || !ConsentCredential.TryRead(credential, out var consent, out _))
+        {
+            return new ConsentCheck(AccessReason.MalformedConsent, null, issuer, verification.SignerVersion, null);
+        }
+
+        if (!verification.Signer!.Equals(consent.Patient))
+        {
+            return new ConsentCheck(AccessReason.IssuerKeyNotAssertionMethod, null, issuer, verification.SignerVersion, null);
+        }
+
+        // The JWS as presented is what the patient signed.
+        return new ConsentCheck(null, consent, issuer, verification.SignerVersion, Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(jwt))));
     }
 
     private static bool NamesConsentType(JsonElement credential) =>
@@ -276,6 +408,14 @@ public sealed class ConsentVerifier
         _listCache[url] = entry;
         return entry;
     }
+
+    private sealed record PresentationCheck(
+        AccessReason? Failure, Did? Holder, string? HolderVersion, VerifiablePresentation? Presentation, string? Domain, string? Challenge, DateTimeOffset? Expires)
+    {
+        public static PresentationCheck Failed(AccessReason reason) => new(reason, null, null, null, null, null, null);
+    }
+
+    private sealed record ConsentCheck(AccessReason? Failure, ConsentCredential? Consent, string? Issuer, string? IssuerVersion, string? Hash);
 
     private sealed record ResolvedKey(Did? Did, string? Version, PublicKey? Key, AccessReason? Failure);
 
