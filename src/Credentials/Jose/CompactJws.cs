@@ -1,8 +1,11 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IdentityEhr.Credentials.Json;
+using IdentityEhr.Ethereum;
+using IdentityEhr.Ethereum.Crypto;
 using IdentityEhr.Identity.Keys;
 using IdentityEhr.Identity.Multiformats;
 
@@ -131,5 +134,31 @@ public sealed class CompactJws
         }
 
         return key.Verify(Encoding.ASCII.GetBytes(_signingInput), _signature) ? JoseError.None : JoseError.SignatureInvalid;
+    }
+
+    /// <summary>
+    /// Verifies an ES256K signature against an Ethereum account rather than a key: the public key is recovered from the
+    /// signature (both parities tried) and its address compared. This is how a did:ethr controller
+    /// (<c>EcdsaSecp256k1RecoveryMethod2020</c> with a <c>blockchainAccountId</c>) signs.
+    /// </summary>
+    /// <param name="account">The account the verification method names.</param>
+    /// <returns><see cref="JoseError.None"/>, <see cref="JoseError.AlgorithmKeyMismatch"/> or <see cref="JoseError.SignatureInvalid"/>.</returns>
+    public JoseError VerifyByAccount(Address account)
+    {
+        if (!string.Equals(Algorithm, "ES256K", StringComparison.Ordinal))
+        {
+            return JoseError.AlgorithmKeyMismatch;
+        }
+
+        var hash = SHA256.HashData(Encoding.ASCII.GetBytes(_signingInput));
+        for (var recoveryId = 0; recoveryId < 2; recoveryId++)
+        {
+            if (Secp256k1.TryRecover(hash, _signature, recoveryId, out var publicKey) && Address.FromPublicKey(publicKey) == account)
+            {
+                return JoseError.None;
+            }
+        }
+
+        return JoseError.SignatureInvalid;
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using IdentityEhr.Credentials.Json;
 using IdentityEhr.Credentials.Model;
+using IdentityEhr.Ethereum;
 using IdentityEhr.Identity.Dids;
 using IdentityEhr.Identity.Keys;
 using IdentityEhr.Identity.Resolution;
@@ -131,12 +132,24 @@ public static class JoseCredentials
             return new JoseVerification(JoseError.DidNotResolved, null, keyId.Did, version, claims);
         }
 
-        if (resolution.DidDocument!.FindAuthorized(relationship, keyId) is not { } method || !method.TryGetPublicKey(out var key, out _))
+        if (resolution.DidDocument!.FindAuthorized(relationship, keyId) is not { } method)
         {
             return new JoseVerification(JoseError.KeyNotAuthorized, null, keyId.Did, version, claims);
         }
 
-        error = jws.Verify(key);
+        if (method.TryGetPublicKey(out var key, out _))
+        {
+            error = jws.Verify(key);
+        }
+        else if (Account(method) is { } account)
+        {
+            error = jws.VerifyByAccount(account);
+        }
+        else
+        {
+            return new JoseVerification(JoseError.KeyNotAuthorized, null, keyId.Did, version, claims);
+        }
+
         return error != JoseError.None
             ? new JoseVerification(error, null, keyId.Did, version, claims)
             : new JoseVerification(JoseError.None, Document(claims), keyId.Did, version, claims);
@@ -169,6 +182,20 @@ public static class JoseCredentials
         }
 
         return JsonSerializer.SerializeToElement(document);
+    }
+
+    /// <summary>The account of an <c>EcdsaSecp256k1RecoveryMethod2020</c> (<c>blockchainAccountId</c> = CAIP-10 <c>eip155:chain:address</c>).</summary>
+    private static Address? Account(VerificationMethod method)
+    {
+        if (method.Type != "EcdsaSecp256k1RecoveryMethod2020"
+            || method.AdditionalProperties.GetValueOrDefault("blockchainAccountId") is not JsonValue value
+            || !value.TryGetValue<string>(out var caip10))
+        {
+            return null;
+        }
+
+        var parts = caip10.Split(':');
+        return parts is ["eip155", _, var text] && Address.TryParse(text, out var address) ? address : null;
     }
 
     private static void Copy(JsonElement claims, string claim, JsonObject document, string member)
