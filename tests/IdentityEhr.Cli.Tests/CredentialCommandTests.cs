@@ -157,6 +157,30 @@ public sealed class CredentialCommandTests : IDisposable
         Assert.StartsWith("ehr: not verified:", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Vc_verify_checks_a_vc_jwt_file()
+    {
+        using var key = Identity.Keys.PrivateKey.Generate(Identity.Keys.KeyType.Ed25519);
+        var did = DidKey.Create(key.PublicKey);
+        var credential = new System.Text.Json.Nodes.JsonObject
+        {
+            ["@context"] = new System.Text.Json.Nodes.JsonArray("https://www.w3.org/ns/credentials/v2"),
+            ["type"] = new System.Text.Json.Nodes.JsonArray("VerifiableCredential"),
+            ["issuer"] = did.ToString(),
+            ["credentialSubject"] = new System.Text.Json.Nodes.JsonObject { ["id"] = "did:example:synthetic" },
+        };
+        var jwt = Credentials.Jose.JoseCredentials.SignCredential(credential, key, $"{did}#{key.PublicKey.ExportMultikey()}");
+        await File.WriteAllTextAsync(PathOf("vc.jwt"), jwt + "\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(PathOf("bad.jwt"), jwt[..^4] + "AAAA", TestContext.Current.CancellationToken);
+
+        var verified = await RunAsync("patient.json", "vc", "verify", PathOf("vc.jwt"));
+        var refused = await RunAsync("patient.json", "vc", "verify", PathOf("bad.jwt"));
+
+        Assert.Equal((0, $"verified: VerifiableCredential issued by {did} (vc+jwt); revocation is checked by the service"), (verified.Exit, verified.Output));
+        Assert.Equal(1, refused.Exit);
+        Assert.StartsWith("ehr: not verified: the JWS does not verify", refused.Error, StringComparison.Ordinal);
+    }
+
     private sealed class FileList(string path) : IStatusListSource
     {
         public async ValueTask<byte[]?> FetchAsync(string url, CancellationToken cancellationToken) =>

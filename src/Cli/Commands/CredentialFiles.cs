@@ -61,6 +61,18 @@ internal static class CredentialFiles
         return JsonNode.Parse(bytes) as JsonObject ?? throw new CliException(ExitCodes.UsageError, $"{path}: not a JSON object");
     }
 
+    /// <summary>Reads a file that holds a compact JWS (a <c>vc+jwt</c>), or returns null when it holds something else (JSON).</summary>
+    public static string? ReadCompactJws(string path)
+    {
+        if (path == "-" || !File.Exists(path) || new FileInfo(path).Length > MaxBytes)
+        {
+            return null;
+        }
+
+        var text = File.ReadAllText(path).Trim();
+        return text.Length > 0 && text.Count(c => c == '.') == 2 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') ? text : null;
+    }
+
     /// <summary>Writes a document to a file, or to the output when no file is given.</summary>
     public static async Task WriteAsync(CliContext context, JsonObject document, string? path)
     {

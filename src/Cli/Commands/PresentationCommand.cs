@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using IdentityEhr.Credentials.Consent;
 using IdentityEhr.Credentials.DataIntegrity;
+using IdentityEhr.Credentials.Jose;
 using IdentityEhr.Credentials.Model;
 using IdentityEhr.Identity.Dids;
 using IdentityEhr.Identity.Methods;
@@ -75,17 +76,20 @@ internal static class PresentationCommand
         var verify = new Command("verify", "Check a credential's eddsa-jcs-2022 proof by its issuer's assertionMethod key, its validity window and, for consent, its shape. did:key issuers are resolved offline.") { file };
         verify.SetAction(async (parse, cancellationToken) =>
         {
-            JsonElement json;
+            string? reason;
+            string? summary;
             try
             {
-                json = JsonSerializer.SerializeToElement(CredentialFiles.ReadObject(parse.GetValue(file)!));
+                var path = parse.GetValue(file)!;
+                (reason, summary) = CredentialFiles.ReadCompactJws(path) is { } jwt
+                    ? await VerifyJwtAsync(context, jwt, cancellationToken)
+                    : await VerifyAsync(context, JsonSerializer.SerializeToElement(CredentialFiles.ReadObject(path)), cancellationToken);
             }
             catch (CliException e)
             {
                 return await context.FailAsync(e.ExitCode, e.Message);
             }
 
-            var (reason, summary) = await VerifyAsync(context, json, cancellationToken);
             if (parse.GetValue(context.Json))
             {
                 await context.Output.WriteLineAsync(new JsonObject { ["verified"] = reason is null, ["reason"] = reason, ["summary"] = summary }.ToJsonString());
@@ -98,6 +102,23 @@ internal static class PresentationCommand
             return reason is null ? ExitCodes.Success : await context.FailAsync(ExitCodes.CheckFailed, $"not verified: {reason}");
         });
         return new Command("vc", "Verifiable credentials.") { verify };
+    }
+
+    private static async Task<(string? Reason, string? Summary)> VerifyJwtAsync(CliContext context, string jwt, CancellationToken cancellationToken)
+    {
+        var resolver = new DidResolver([new DidKey()], context.Time, cacheCapacity: 0);
+        var verification = await JoseCredentials.VerifyAsync(jwt, VerificationRelationship.AssertionMethod, resolver, cancellationToken);
+        if (verification.Error == JoseError.DidNotResolved && verification.Signer is { Method: not DidKey.MethodName } signer)
+        {
+            return ($"only did:key issuers can be checked offline; {signer.Method} issuers are checked by the service", null);
+        }
+
+        if (!verification.Verified)
+        {
+            return ($"the JWS does not verify ({verification.Error})", null);
+        }
+
+        return await VerifyContentAsync(context, verification.Document!.Value, "vc+jwt");
     }
 
     private static async Task<(string? Reason, string? Summary)> VerifyAsync(CliContext context, JsonElement json, CancellationToken cancellationToken)
@@ -144,17 +165,27 @@ internal static class PresentationCommand
             return ($"the proof does not verify ({error})", null);
         }
 
+        return await VerifyContentAsync(context, json, EddsaJcs2022.Name);
+    }
+
+    private static Task<(string? Reason, string? Summary)> VerifyContentAsync(CliContext context, JsonElement json, string securedWith)
+    {
+        if (!VerifiableCredential.TryRead(json, out var credential, out var modelError))
+        {
+            return Task.FromResult<(string?, string?)>(($"not a verifiable credential ({modelError})", null));
+        }
+
         var now = context.Time.GetUtcNow();
         if (credential.ValidFrom > now || credential.ValidUntil < now)
         {
-            return ($"outside its validity period ({credential.ValidFrom:O} to {credential.ValidUntil?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "open"})", null);
+            return Task.FromResult<(string?, string?)>(($"outside its validity period ({credential.ValidFrom:O} to {credential.ValidUntil?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "open"})", null));
         }
 
         if (credential.HasType(ConsentCredential.CredentialType) && !ConsentCredential.TryRead(credential, out _, out var consentError))
         {
-            return (ConsentCredential.Describe(consentError), null);
+            return Task.FromResult<(string?, string?)>((ConsentCredential.Describe(consentError), null));
         }
 
-        return (null, $"verified: {string.Join(", ", credential.Types)} issued by {credential.Issuer} (eddsa-jcs-2022); revocation is checked by the service");
+        return Task.FromResult<(string?, string?)>((null, $"verified: {string.Join(", ", credential.Types)} issued by {credential.Issuer} ({securedWith}); revocation is checked by the service"));
     }
 }
