@@ -194,9 +194,7 @@ public static class JsonCanonicalizer
 
                 WriteStringValue(names[i], output);
                 output.Write(":"u8);
-                var error = context is { } replacement && string.Equals(names[i], "@context", StringComparison.Ordinal)
-                    ? Write(replacement, output, depth)
-                    : Write(properties[i].Value, output, depth);
+                var error = WriteMemberValue(properties[i], string.Equals(names[i], "@context", StringComparison.Ordinal), context, output, depth);
                 if (error != JcsError.None)
                 {
                     return error;
@@ -274,9 +272,7 @@ public static class JsonCanonicalizer
                 output.Write("\""u8);
                 output.Write(name);
                 output.Write("\":"u8);
-                var error = context is { } replacement && name.SequenceEqual("@context"u8)
-                    ? Write(replacement, output, depth)
-                    : Write(properties[i].Value, output, depth);
+                var error = WriteMemberValue(properties[i], name.SequenceEqual("@context"u8), context, output, depth);
                 if (error != JcsError.None)
                 {
                     return error;
@@ -291,6 +287,10 @@ public static class JsonCanonicalizer
             ArrayPool<JsonProperty>.Shared.Return(properties, clearArray: true);
         }
     }
+
+    /// <summary>Writes a member's value, or the replacement <c>@context</c> when this member is <c>@context</c> and one is given.</summary>
+    private static JcsError WriteMemberValue(JsonProperty property, bool isContext, JsonElement? context, ArrayBufferWriter<byte> output, int depth) =>
+        isContext && context is { } replacement ? Write(replacement, output, depth) : Write(property.Value, output, depth);
 
     private static JcsError WriteArray(JsonElement element, ArrayBufferWriter<byte> output, int depth)
     {
