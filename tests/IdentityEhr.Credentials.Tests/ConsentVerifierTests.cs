@@ -66,6 +66,21 @@ public sealed class ConsentVerifierTests : IDisposable
     }
 
     [Fact]
+    public void Used_challenges_are_forgotten_only_after_twice_their_lifetime()
+    {
+        var challenge = _s.Challenges.Issue();
+        Assert.Equal(ChallengeOutcome.Accepted, _s.Challenges.Consume(challenge));
+
+        _s.Clock.SetUtcNow(ConsentScenario.Now.AddMinutes(9));
+        _s.Challenges.Issue();
+        Assert.Equal(ChallengeOutcome.Replayed, _s.Challenges.Consume(challenge));
+
+        _s.Clock.SetUtcNow(ConsentScenario.Now.AddMinutes(11));
+        _s.Challenges.Issue();
+        Assert.Equal(ChallengeOutcome.Unknown, _s.Challenges.Consume(challenge));
+    }
+
+    [Fact]
     public async Task Unknown_challenge() => await AssertReason(AccessReason.ChallengeUnknown, _s.Presentation(challenge: "never-issued"));
 
     [Fact]

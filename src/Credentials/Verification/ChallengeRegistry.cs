@@ -29,6 +29,7 @@ public sealed class ChallengeRegistry
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _lifetime;
+    private long _nextPruneTicks;
 
     /// <summary>Initializes a new instance of the <see cref="ChallengeRegistry"/> class.</summary>
     /// <param name="timeProvider">The clock.</param>
@@ -77,7 +78,16 @@ public sealed class ChallengeRegistry
 
     private void Prune()
     {
-        var forgetBefore = _timeProvider.GetUtcNow() - _lifetime;
+        // A full scan at most once per quarter lifetime, not on every issue: with many challenges outstanding a scan per
+        // issue would make issuing quadratic.
+        var now = _timeProvider.GetUtcNow();
+        var next = Interlocked.Read(ref _nextPruneTicks);
+        if (now.UtcTicks < next || Interlocked.CompareExchange(ref _nextPruneTicks, (now + (_lifetime / 4)).UtcTicks, next) != next)
+        {
+            return;
+        }
+
+        var forgetBefore = now - _lifetime;
         foreach (var (challenge, entry) in _entries)
         {
             if (entry.Expires < forgetBefore)
