@@ -20,10 +20,17 @@ internal static class CredentialFiles
         {
             if (path == "-")
             {
+                // Read at most one byte past the limit, so a huge input is refused without being held in memory.
                 using var stdin = Console.OpenStandardInput();
-                using var buffer = new MemoryStream();
-                stdin.CopyTo(buffer, 81920);
-                bytes = buffer.ToArray();
+                var buffer = new byte[MaxBytes + 1];
+                var length = 0;
+                int read;
+                while (length < buffer.Length && (read = stdin.Read(buffer, length, buffer.Length - length)) > 0)
+                {
+                    length += read;
+                }
+
+                bytes = buffer[..length];
             }
             else
             {
