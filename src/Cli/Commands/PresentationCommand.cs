@@ -3,9 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using IdentityEhr.Credentials.Consent;
 using IdentityEhr.Credentials.DataIntegrity;
-using IdentityEhr.Credentials.Jose;
 using IdentityEhr.Credentials.Model;
-using IdentityEhr.Identity.Dids;
+using IdentityEhr.Credentials.Verification;
 using IdentityEhr.Identity.Methods;
 using IdentityEhr.Identity.Resolution;
 
@@ -104,88 +103,39 @@ internal static class PresentationCommand
         return new Command("vc", "Verifiable credentials.") { verify };
     }
 
-    private static async Task<(string? Reason, string? Summary)> VerifyJwtAsync(CliContext context, string jwt, CancellationToken cancellationToken)
+    private static async Task<(string? Reason, string? Summary)> VerifyJwtAsync(CliContext context, string jwt, CancellationToken cancellationToken) =>
+        Explain(await IssuerProof.VerifyAsync(jwt, OfflineResolver(context), cancellationToken), context, "vc+jwt", "the JWS does not verify");
+
+    private static async Task<(string? Reason, string? Summary)> VerifyAsync(CliContext context, JsonElement json, CancellationToken cancellationToken) =>
+        Explain(await IssuerProof.VerifyAsync(json, OfflineResolver(context), cancellationToken), context, EddsaJcs2022.Name, "the proof does not verify");
+
+    /// <summary>did:key only: other methods need the chain or the web, which the service has.</summary>
+    private static DidResolver OfflineResolver(CliContext context) => new([new DidKey()], context.Time, cacheCapacity: 0);
+
+    private static (string? Reason, string? Summary) Explain(IssuerProofCheck check, CliContext context, string securedWith, string signatureFailure) => check.Failure switch
     {
-        var resolver = new DidResolver([new DidKey()], context.Time, cacheCapacity: 0);
-        var verification = await JoseCredentials.VerifyAsync(jwt, VerificationRelationship.AssertionMethod, resolver, cancellationToken);
-        if (verification.Error == JoseError.DidNotResolved && verification.Signer is { Method: not DidKey.MethodName } signer)
-        {
-            return ($"only did:key issuers can be checked offline; {signer.Method} issuers are checked by the service", null);
-        }
+        null => VerifyContent(context, check.Credential!, securedWith),
+        AccessReason.DidNotResolved when check.Signer is { Method: not DidKey.MethodName } signer =>
+            ($"only did:key issuers can be checked offline; {signer.Method} issuers are checked by the service", null),
+        AccessReason.DidNotResolved => ($"{check.Signer} does not resolve", null),
+        AccessReason.IssuerKeyNotAssertionMethod => ("the signing key is not under the issuer's assertionMethod", null),
+        AccessReason.CredentialSignatureInvalid => ($"{signatureFailure} ({check.Detail})", null),
+        _ => ($"not a verifiable credential with one usable proof ({check.Detail})", null),
+    };
 
-        if (!verification.Verified)
-        {
-            return ($"the JWS does not verify ({verification.Error})", null);
-        }
-
-        return await VerifyContentAsync(context, verification.Document!.Value, "vc+jwt");
-    }
-
-    private static async Task<(string? Reason, string? Summary)> VerifyAsync(CliContext context, JsonElement json, CancellationToken cancellationToken)
+    private static (string? Reason, string? Summary) VerifyContent(CliContext context, VerifiableCredential credential, string securedWith)
     {
-        if (!VerifiableCredential.TryRead(json, out var credential, out var modelError))
-        {
-            return ($"not a verifiable credential ({modelError})", null);
-        }
-
-        if (!DataIntegrityProof.TryRead(json, out var proof, out var proofError))
-        {
-            return ($"no usable proof ({proofError})", null);
-        }
-
-        if (!DidUrl.TryParse(proof.VerificationMethod, out var method, out _) || method.Fragment is null)
-        {
-            return ("the proof's verificationMethod is not a DID URL", null);
-        }
-
-        if (method.Did.Method != DidKey.MethodName)
-        {
-            return ($"only did:key issuers can be checked offline; {method.Did.Method} issuers are checked by the service", null);
-        }
-
-        var resolution = await new DidResolver([new DidKey()], context.Time, cacheCapacity: 0).ResolveAsync(method.Did, null, cancellationToken);
-        if (!resolution.IsSuccess)
-        {
-            return ($"{method.Did} does not resolve", null);
-        }
-
-        if (proof.ProofPurpose != ProofOptions.AssertionMethod || resolution.DidDocument!.FindAuthorized(VerificationRelationship.AssertionMethod, method) is not { } vm
-            || !vm.TryGetPublicKey(out var key, out _))
-        {
-            return ("the signing key is not under the issuer's assertionMethod", null);
-        }
-
-        if (method.Did.ToString() != credential.Issuer)
-        {
-            return ($"signed by {method.Did}, not by the issuer {credential.Issuer}", null);
-        }
-
-        if (!EddsaJcs2022.TryVerify(json, key, out _, out var error))
-        {
-            return ($"the proof does not verify ({error})", null);
-        }
-
-        return await VerifyContentAsync(context, json, EddsaJcs2022.Name);
-    }
-
-    private static Task<(string? Reason, string? Summary)> VerifyContentAsync(CliContext context, JsonElement json, string securedWith)
-    {
-        if (!VerifiableCredential.TryRead(json, out var credential, out var modelError))
-        {
-            return Task.FromResult<(string?, string?)>(($"not a verifiable credential ({modelError})", null));
-        }
-
         var now = context.Time.GetUtcNow();
         if (credential.ValidFrom > now || credential.ValidUntil < now)
         {
-            return Task.FromResult<(string?, string?)>(($"outside its validity period ({credential.ValidFrom:O} to {credential.ValidUntil?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "open"})", null));
+            return ($"outside its validity period ({credential.ValidFrom:O} to {credential.ValidUntil?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "open"})", null);
         }
 
         if (credential.HasType(ConsentCredential.CredentialType) && !ConsentCredential.TryRead(credential, out _, out var consentError))
         {
-            return Task.FromResult<(string?, string?)>((ConsentCredential.Describe(consentError), null));
+            return (ConsentCredential.Describe(consentError), null);
         }
 
-        return Task.FromResult<(string?, string?)>((null, $"verified: {string.Join(", ", credential.Types)} issued by {credential.Issuer} ({securedWith}); revocation is checked by the service"));
+        return (null, $"verified: {string.Join(", ", credential.Types)} issued by {credential.Issuer} ({securedWith}); revocation is checked by the service");
     }
 }

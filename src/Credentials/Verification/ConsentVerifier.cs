@@ -11,7 +11,6 @@ using IdentityEhr.Credentials.Json;
 using IdentityEhr.Credentials.Model;
 using IdentityEhr.Credentials.Status;
 using IdentityEhr.Identity.Dids;
-using IdentityEhr.Identity.Keys;
 using IdentityEhr.Identity.Resolution;
 
 namespace IdentityEhr.Credentials.Verification;
@@ -203,7 +202,7 @@ public sealed class ConsentVerifier
             return PresentationCheck.Failed(AccessReason.MalformedPresentation);
         }
 
-        var signer = await ResolveKeyAsync(proof, VerificationRelationship.Authentication, ProofOptions.Authentication, cancellationToken).ConfigureAwait(false);
+        var signer = await IssuerProof.ResolveKeyAsync(proof, VerificationRelationship.Authentication, ProofOptions.Authentication, _resolver, cancellationToken).ConfigureAwait(false);
         if (signer.Failure is { } failure)
         {
             return PresentationCheck.Failed(failure) with { Holder = signer.Did, HolderVersion = signer.Version };
@@ -280,63 +279,31 @@ public sealed class ConsentVerifier
 
     private async ValueTask<ConsentCheck> CheckDataIntegrityConsentAsync(JsonElement json, CancellationToken cancellationToken)
     {
+        // The consent's shape first: nothing is resolved for a document that cannot be a consent.
         if (!VerifiableCredential.TryRead(json, out var credential, out _) || !ConsentCredential.TryRead(credential, out var consent, out _)
             || !DataIntegrityProof.TryRead(json, out var proof, out _))
         {
             return new ConsentCheck(AccessReason.MalformedConsent, null, null, null, null);
         }
 
-        var issuer = consent.Patient.ToString();
-        var key = await ResolveKeyAsync(proof, VerificationRelationship.AssertionMethod, ProofOptions.AssertionMethod, cancellationToken).ConfigureAwait(false);
-        if (key.Failure is { } failure)
-        {
-            return new ConsentCheck(failure, null, issuer, key.Version, null);
-        }
-
-        if (!key.Did!.Equals(consent.Patient))
-        {
-            // A key of some other DID cannot be under the issuer's assertionMethod.
-            return new ConsentCheck(AccessReason.IssuerKeyNotAssertionMethod, null, issuer, key.Version, null);
-        }
-
-        if (!EddsaJcs2022.TryVerify(json, key.Key!, out _, out var documentHash, out var error))
-        {
-            var reason = error == DataIntegrityError.SignatureInvalid ? AccessReason.CredentialSignatureInvalid : AccessReason.MalformedConsent;
-            return new ConsentCheck(reason, null, issuer, key.Version, null);
-        }
-
-        return new ConsentCheck(null, consent, issuer, key.Version, Convert.ToHexStringLower(documentHash));
+        var check = await IssuerProof.VerifyAsync(credential, proof, _resolver, cancellationToken).ConfigureAwait(false);
+        return check.Failure is { } failure
+            ? new ConsentCheck(failure, null, consent.Patient.ToString(), check.SignerVersion, null)
+            : new ConsentCheck(null, consent, consent.Patient.ToString(), check.SignerVersion, check.Hash);
     }
 
     private async ValueTask<ConsentCheck> CheckJoseConsentAsync(string jwt, CancellationToken cancellationToken)
     {
-        var verification = await JoseCredentials.VerifyAsync(jwt, VerificationRelationship.AssertionMethod, _resolver, cancellationToken).ConfigureAwait(false);
-        var issuer = verification.Signer?.ToString();
-        var reason = verification.Error switch
+        var check = await IssuerProof.VerifyAsync(jwt, _resolver, cancellationToken).ConfigureAwait(false);
+        var issuer = check.Signer?.ToString();
+        if (check.Failure is { } failure)
         {
-            JoseError.None => (AccessReason?)null,
-            JoseError.DidNotResolved => AccessReason.DidNotResolved,
-            JoseError.KeyNotAuthorized or JoseError.AlgorithmKeyMismatch => AccessReason.IssuerKeyNotAssertionMethod,
-            JoseError.SignatureInvalid => AccessReason.CredentialSignatureInvalid,
-            _ => AccessReason.MalformedConsent,
-        };
-        if (reason is { } failure)
-        {
-            return new ConsentCheck(failure, null, issuer, verification.SignerVersion, null);
+            return new ConsentCheck(failure, null, issuer, check.SignerVersion, null);
         }
 
-        if (!VerifiableCredential.TryRead(verification.Document!.Value, out var credential, out _) || !ConsentCredential.TryRead(credential, out var consent, out _))
-        {
-            return new ConsentCheck(AccessReason.MalformedConsent, null, issuer, verification.SignerVersion, null);
-        }
-
-        if (!verification.Signer!.Equals(consent.Patient))
-        {
-            return new ConsentCheck(AccessReason.IssuerKeyNotAssertionMethod, null, issuer, verification.SignerVersion, null);
-        }
-
-        // The JWS as presented is what the patient signed.
-        return new ConsentCheck(null, consent, issuer, verification.SignerVersion, Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(jwt))));
+        return ConsentCredential.TryRead(check.Credential!, out var consent, out _)
+            ? new ConsentCheck(null, consent, issuer, check.SignerVersion, check.Hash)
+            : new ConsentCheck(AccessReason.MalformedConsent, null, issuer, check.SignerVersion, null);
     }
 
     private static bool NamesConsentType(JsonElement credential) =>
@@ -344,33 +311,6 @@ public sealed class ConsentVerifier
         && type.EnumerateArray().Any(t => t.ValueKind == JsonValueKind.String && t.ValueEquals(ConsentCredential.CredentialType));
 
     private static string Hash(byte[] canonical) => Convert.ToHexStringLower(SHA256.HashData(canonical));
-
-    private async ValueTask<ResolvedKey> ResolveKeyAsync(DataIntegrityProof proof, VerificationRelationship relationship, string purpose, CancellationToken cancellationToken)
-    {
-        var wrongRelationship = relationship == VerificationRelationship.Authentication
-            ? AccessReason.PresentationKeyNotAuthentication
-            : AccessReason.IssuerKeyNotAssertionMethod;
-        if (!DidUrl.TryParse(proof.VerificationMethod, out var methodId, out _) || methodId.Fragment is null)
-        {
-            return new ResolvedKey(null, null, null, wrongRelationship);
-        }
-
-        var resolution = await _resolver.ResolveAsync(methodId.Did, null, cancellationToken).ConfigureAwait(false);
-        if (!resolution.IsSuccess || resolution.DocumentMetadata.Deactivated == true)
-        {
-            return new ResolvedKey(methodId.Did, null, null, AccessReason.DidNotResolved);
-        }
-
-        var version = resolution.DocumentMetadata.VersionId;
-        if (!string.Equals(proof.ProofPurpose, purpose, StringComparison.Ordinal)
-            || resolution.DidDocument!.FindAuthorized(relationship, methodId) is not { } method
-            || !method.TryGetPublicKey(out var key, out _))
-        {
-            return new ResolvedKey(methodId.Did, version, null, wrongRelationship);
-        }
-
-        return new ResolvedKey(methodId.Did, version, key, null);
-    }
 
     private async ValueTask<CachedList?> StatusListAsync(ConsentCredential consent, CancellationToken cancellationToken)
     {
@@ -392,14 +332,13 @@ public sealed class ConsentVerifier
         if (!BitstringStatusList.TryRead(json, out var list, out _) || list.Id != url
             || !(list.Issuer == consent.Patient.ToString() || _options.TrustedStatusListIssuers.Contains(list.Issuer, StringComparer.Ordinal))
             || (list.ValidFrom is { } from && now + _options.ClockSkew < from)
-            || (list.ValidUntil is { } until && now - _options.ClockSkew > until)
-            || !DataIntegrityProof.TryRead(json, out var proof, out _))
+            || (list.ValidUntil is { } until && now - _options.ClockSkew > until))
         {
             return null;
         }
 
-        var signer = await ResolveKeyAsync(proof, VerificationRelationship.AssertionMethod, ProofOptions.AssertionMethod, cancellationToken).ConfigureAwait(false);
-        if (signer.Failure is not null || signer.Did!.ToString() != list.Issuer || !EddsaJcs2022.TryVerify(json, signer.Key!, out _, out _))
+        // The list is a credential like any other: signed by a key under its issuer's assertionMethod.
+        if ((await IssuerProof.VerifyAsync(json, _resolver, cancellationToken).ConfigureAwait(false)).Failure is not null)
         {
             return null;
         }
@@ -416,8 +355,6 @@ public sealed class ConsentVerifier
     }
 
     private sealed record ConsentCheck(AccessReason? Failure, ConsentCredential? Consent, string? Issuer, string? IssuerVersion, string? Hash);
-
-    private sealed record ResolvedKey(Did? Did, string? Version, PublicKey? Key, AccessReason? Failure);
 
     private sealed record CachedList(BitstringStatusList List, string Hash, DateTimeOffset Until);
 }
