@@ -82,7 +82,8 @@ public sealed class NoteVerifierKey
             return false;
         }
 
-        var parts = text.Split('+');
+        // The name has no '+', the key id neither; the base64 key may (Go splits at the first two only).
+        var parts = text.Split('+', 3);
         if (parts.Length != 3 || !SignedNote.IsValidKeyName(parts[0]) || parts[1].Length != 8
             || !uint.TryParse(parts[1], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var keyId)
             || !parts[1].Equals(parts[1].ToLowerInvariant(), StringComparison.Ordinal))
