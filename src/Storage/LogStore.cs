@@ -1,0 +1,249 @@
+using System.Buffers.Binary;
+using IdentityEhr.AuditLog;
+using IdentityEhr.AuditLog.Checkpoints;
+using IdentityEhr.AuditLog.Merkle;
+using IdentityEhr.AuditLog.Notes;
+using IdentityEhr.AuditLog.Tiles;
+using IdentityEhr.Storage.Events;
+using IdentityEhr.Storage.Internal;
+using Npgsql;
+
+namespace IdentityEhr.Storage;
+
+/// <summary>The read side of the Merkle log in PostgreSQL: tree head, tiles, entry bundles, proofs and signed checkpoints.</summary>
+/// <remarks>
+/// Proofs are built from tiles exactly as a tlog-tiles client would build them, so what the service proves is what a mirror
+/// of its tiles proves. Checkpoints are signed only after a consistency proof from the previous checkpoint to the new tree
+/// head, built from the stored tiles, verifies: the log never signs a head inconsistent with one it signed before.
+/// </remarks>
+public sealed class LogStore
+{
+    private readonly NpgsqlDataSource _dataSource;
+
+    internal LogStore(NpgsqlDataSource dataSource)
+    {
+        _dataSource = dataSource;
+    }
+
+    /// <summary>Reads the integrated tree's size and root.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The tree head as committed.</returns>
+    public async Task<TreeState> GetTreeStateAsync(CancellationToken cancellationToken = default)
+    {
+        using var command = _dataSource.CreateCommand("SELECT tree_size, root FROM log_state WHERE id = 0");
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false) || !TreeHash.TryCreate((byte[])reader[1], out var root))
+        {
+            throw new AuditLogIntegrityException("log_state is missing or holds a root that is not 32 bytes");
+        }
+
+        return new TreeState(checked((ulong)reader.GetInt64(0)), root);
+    }
+
+    /// <summary>Reads a hash tile or an entry bundle at the width asked for.</summary>
+    /// <param name="resource">The tile or bundle; its width must be covered by the integrated tree.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The bytes to serve, or <see langword="null"/> when the tree does not (yet) have that resource at that width.</returns>
+    public async Task<byte[]?> ReadResourceAsync(TileResource resource, CancellationToken cancellationToken = default)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            if (resource.IsEntryBundle)
+            {
+                return await ReadBundleAsync(connection, resource, cancellationToken).ConfigureAwait(false);
+            }
+
+            var tiles = await TileQueries.ReadAsync(connection, null, [resource.TileId], cancellationToken).ConfigureAwait(false);
+            if (!tiles.TryGetValue(resource.TileId, out var tile) || tile.Width < resource.Width)
+            {
+                return null;
+            }
+
+            // A partial tile is a prefix of every wider version of it.
+            return tile.Hashes[..(resource.Width * TreeHash.SizeInBytes)].ToArray();
+        }
+    }
+
+    /// <summary>Builds the inclusion proof of a leaf in the tree of a given size, from tiles.</summary>
+    /// <param name="leafIndex">The leaf index.</param>
+    /// <param name="treeSize">The tree size; at most the integrated size.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The proof, or <see langword="null"/> when the index or size lies beyond the integrated tree.</returns>
+    /// <exception cref="AuditLogIntegrityException">A tile the proof needs is missing or too short.</exception>
+    public async Task<InclusionProof?> InclusionProofAsync(ulong leafIndex, ulong treeSize, CancellationToken cancellationToken = default)
+    {
+        var state = await GetTreeStateAsync(cancellationToken).ConfigureAwait(false);
+        if (leafIndex >= treeSize || treeSize > state.TreeSize)
+        {
+            return null;
+        }
+
+        var tiles = await ReadTilesAsync(TileProofs.TilesForInclusion(leafIndex, treeSize), cancellationToken).ConfigureAwait(false);
+        return TileProofs.Inclusion(leafIndex, treeSize, tiles);
+    }
+
+    /// <summary>Builds the consistency proof between two sizes of the tree, from tiles.</summary>
+    /// <param name="oldSize">The older size, at least 1.</param>
+    /// <param name="newSize">The newer size; at most the integrated size.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The proof, or <see langword="null"/> when the sizes are not 0 &lt; old ≤ new ≤ integrated size.</returns>
+    /// <exception cref="AuditLogIntegrityException">A tile the proof needs is missing or too short.</exception>
+    public async Task<ConsistencyProof?> ConsistencyProofAsync(ulong oldSize, ulong newSize, CancellationToken cancellationToken = default)
+    {
+        var state = await GetTreeStateAsync(cancellationToken).ConfigureAwait(false);
+        if (oldSize == 0 || oldSize > newSize || newSize > state.TreeSize)
+        {
+            return null;
+        }
+
+        var tiles = await ReadTilesAsync(TileProofs.TilesForConsistency(oldSize, newSize), cancellationToken).ConfigureAwait(false);
+        return TileProofs.Consistency(oldSize, newSize, tiles);
+    }
+
+    /// <summary>Computes the root of the tree at an earlier size, from tiles.</summary>
+    /// <param name="treeSize">The size; at most the integrated size.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The root, or <see langword="null"/> when the size lies beyond the integrated tree.</returns>
+    public async Task<TreeHash?> RootAtAsync(ulong treeSize, CancellationToken cancellationToken = default)
+    {
+        var state = await GetTreeStateAsync(cancellationToken).ConfigureAwait(false);
+        if (treeSize > state.TreeSize)
+        {
+            return null;
+        }
+
+        var tiles = await ReadTilesAsync(TileProofs.TilesForRoot(treeSize), cancellationToken).ConfigureAwait(false);
+        return TileProofs.Root(treeSize, tiles);
+    }
+
+    /// <summary>Signs and stores a checkpoint of the current tree head, when it differs from the latest checkpoint.</summary>
+    /// <param name="signer">The log's note signer; its key name is the origin.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The new checkpoint, or <see langword="null"/> when the tree has not grown since the latest one.</returns>
+    /// <exception cref="AuditLogIntegrityException">The tree head is smaller than, or inconsistent with, the latest checkpoint.</exception>
+    public async Task<SignedCheckpoint?> CutCheckpointAsync(NoteSigner signer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(signer);
+        var state = await GetTreeStateAsync(cancellationToken).ConfigureAwait(false);
+        var latest = await LatestCheckpointAsync(cancellationToken).ConfigureAwait(false);
+        if (latest is not null)
+        {
+            var previous = latest.Checkpoint;
+            if (previous.TreeSize == state.TreeSize && previous.RootHash == state.Root)
+            {
+                return null;
+            }
+
+            if (previous.TreeSize >= state.TreeSize)
+            {
+                throw new AuditLogIntegrityException(
+                    $"the tree head (size {state.TreeSize}) does not extend the latest checkpoint (size {previous.TreeSize})");
+            }
+
+            if (previous.TreeSize > 0)
+            {
+                var proof = await ConsistencyProofAsync(previous.TreeSize, state.TreeSize, cancellationToken).ConfigureAwait(false);
+                if (proof is null || !proof.Verify(previous.RootHash, state.Root).IsValid)
+                {
+                    throw new AuditLogIntegrityException(
+                        $"the tree at size {state.TreeSize} is not consistent with the checkpoint at size {previous.TreeSize}; refusing to sign");
+                }
+            }
+        }
+
+        var checkpoint = SignedCheckpoint.Sign(new Checkpoint(signer.VerifierKey.Name, state.TreeSize, state.Root), signer);
+        using var insert = _dataSource.CreateCommand(
+            "INSERT INTO checkpoints (tree_size, root, note) VALUES ($1, $2, $3) ON CONFLICT (tree_size) DO NOTHING");
+        insert.Parameters.Add(new NpgsqlParameter { Value = checked((long)state.TreeSize) });
+        insert.Parameters.Add(new NpgsqlParameter { Value = state.Root.ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = checkpoint.ToString() });
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return checkpoint;
+    }
+
+    /// <summary>Reads the latest signed checkpoint.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The checkpoint, or <see langword="null"/> when none was signed yet.</returns>
+    public Task<SignedCheckpoint?> LatestCheckpointAsync(CancellationToken cancellationToken = default) =>
+        ReadCheckpointAsync("SELECT note FROM checkpoints ORDER BY tree_size DESC LIMIT 1", null, cancellationToken);
+
+    /// <summary>Reads the checkpoint signed at a given size.</summary>
+    /// <param name="treeSize">The size.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The checkpoint, or <see langword="null"/> when none was signed at that size.</returns>
+    public Task<SignedCheckpoint?> CheckpointAtAsync(ulong treeSize, CancellationToken cancellationToken = default) =>
+        ReadCheckpointAsync("SELECT note FROM checkpoints WHERE tree_size = $1", checked((long)treeSize), cancellationToken);
+
+    /// <summary>Lists the sizes at which checkpoints were signed, oldest first.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The sizes.</returns>
+    public async Task<IReadOnlyList<ulong>> CheckpointSizesAsync(CancellationToken cancellationToken = default)
+    {
+        using var command = _dataSource.CreateCommand("SELECT tree_size FROM checkpoints ORDER BY tree_size");
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var sizes = new List<ulong>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            sizes.Add(checked((ulong)reader.GetInt64(0)));
+        }
+
+        return sizes;
+    }
+
+    internal async Task<Dictionary<TileId, Tile>> ReadTilesAsync(IReadOnlyList<TileId> ids, CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await TileQueries.ReadAsync(connection, null, ids, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<SignedCheckpoint?> ReadCheckpointAsync(string sql, long? size, CancellationToken cancellationToken)
+    {
+        using var command = _dataSource.CreateCommand(sql);
+        if (size is { } value)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string note)
+        {
+            return null;
+        }
+
+        return SignedCheckpoint.TryParse(note, out var checkpoint, out var error)
+            ? checkpoint
+            : throw new AuditLogIntegrityException($"a stored checkpoint does not parse ({error})");
+    }
+
+    private static async Task<byte[]?> ReadBundleAsync(NpgsqlConnection connection, TileResource resource, CancellationToken cancellationToken)
+    {
+        var first = checked((long)(resource.Index * TileId.Width));
+        using var command = new NpgsqlCommand(
+            "SELECT position, entry FROM events WHERE position >= $1 AND position < $2 ORDER BY position", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = first });
+        command.Parameters.Add(new NpgsqlParameter { Value = first + resource.Width });
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var bundle = new MemoryStream();
+        var expected = first;
+        var length = new byte[2];
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (reader.GetInt64(0) != expected)
+            {
+                throw new AuditLogIntegrityException($"the event at position {expected} is missing");
+            }
+
+            var entry = (byte[])reader[1];
+            BinaryPrimitives.WriteUInt16BigEndian(length, checked((ushort)entry.Length));
+            bundle.Write(length);
+            bundle.Write(entry);
+            expected++;
+        }
+
+        // Fewer rows than asked for: the tree is not that large yet.
+        return expected == first + resource.Width ? bundle.ToArray() : null;
+    }
+}
