@@ -16,7 +16,7 @@ namespace IdentityEhr.Storage;
 /// of its tiles proves. Checkpoints are signed only after a consistency proof from the previous checkpoint to the new tree
 /// head, built from the stored tiles, verifies: the log never signs a head inconsistent with one it signed before.
 /// </remarks>
-public sealed class LogStore
+public sealed partial class LogStore
 {
     private readonly NpgsqlDataSource _dataSource;
 

@@ -55,5 +55,12 @@ public sealed class Tile
         }
     }
 
+    /// <summary>Computes the root of a full tile's 256 hashes: the hash its parent tile holds for it.</summary>
+    /// <returns>The root.</returns>
+    /// <exception cref="InvalidOperationException">The tile is partial; partial tiles are never hashed into the level above.</exception>
+    public TreeHash Root() => IsFull
+        ? Internal.TileHashing.PerfectRoot(_hashes)
+        : throw new InvalidOperationException("Only a full tile has a root in the level above.");
+
     internal ReadOnlySpan<byte> Span => _hashes;
 }
