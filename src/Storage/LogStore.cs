@@ -3,6 +3,7 @@ using IdentityEhr.AuditLog;
 using IdentityEhr.AuditLog.Checkpoints;
 using IdentityEhr.AuditLog.Merkle;
 using IdentityEhr.AuditLog.Notes;
+using IdentityEhr.AuditLog.Receipts;
 using IdentityEhr.AuditLog.Tiles;
 using IdentityEhr.Storage.Events;
 using IdentityEhr.Storage.Internal;
@@ -189,6 +190,38 @@ public sealed partial class LogStore
         }
 
         return sizes;
+    }
+
+    /// <summary>Builds the receipt of an event against the latest checkpoint.</summary>
+    /// <param name="eventId">The event's id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The receipt when <see cref="ReceiptStatus.Ready"/>; otherwise why there is none.</returns>
+    public async Task<(ReceiptStatus Status, AuditReceipt? Receipt)> ReceiptAsync(Guid eventId, CancellationToken cancellationToken = default)
+    {
+        long position;
+        byte[] entry;
+        using (var command = _dataSource.CreateCommand("SELECT position, entry FROM events WHERE event_id = $1"))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = eventId });
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return (ReceiptStatus.UnknownEvent, null);
+            }
+
+            position = reader.GetInt64(0);
+            entry = (byte[])reader[1];
+        }
+
+        var checkpoint = await LatestCheckpointAsync(cancellationToken).ConfigureAwait(false);
+        if (checkpoint is null || checkpoint.Checkpoint.TreeSize <= (ulong)position)
+        {
+            return (ReceiptStatus.NotYetCheckpointed, null);
+        }
+
+        var proof = await InclusionProofAsync((ulong)position, checkpoint.Checkpoint.TreeSize, cancellationToken).ConfigureAwait(false)
+            ?? throw new AuditLogIntegrityException($"the checkpoint at size {checkpoint.Checkpoint.TreeSize} is beyond the tree");
+        return (ReceiptStatus.Ready, new AuditReceipt(eventId, [.. entry], (ulong)position, proof.Path, checkpoint));
     }
 
     internal async Task<Dictionary<TileId, Tile>> ReadTilesAsync(IReadOnlyList<TileId> ids, CancellationToken cancellationToken)

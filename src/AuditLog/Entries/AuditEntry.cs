@@ -129,6 +129,13 @@ public sealed record AuditEntry
             return false;
         }
 
+        // System.Text.Json checks UTF-8 inside strings only when they are read; refuse it here, once.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            error = AuditEntryError.MalformedJson;
+            return false;
+        }
+
         JsonDocument document;
         try
         {
