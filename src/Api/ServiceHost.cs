@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using IdentityEhr.Api.Dids;
 using IdentityEhr.Api.Health;
+using IdentityEhr.Api.Log;
 using IdentityEhr.Embedded;
 using IdentityEhr.Identity.Methods;
 using IdentityEhr.Identity.Methods.Ethr;
@@ -71,9 +72,22 @@ internal static class ServiceHost
             }
         }
 
-        await using (infrastructure)
+        AuditLogOptions logOptions;
+        try
         {
-            var app = Build(builder, infrastructure, settings.EthrNetworks);
+            logOptions = AuditLogOptions.Read(name => builder.Configuration[name], settings.DataDirectory);
+        }
+        catch (FormatException e)
+        {
+            await infrastructure.DisposeAsync();
+            await Console.Error.WriteLineAsync($"identityehr: {e.Message}");
+            return 2;
+        }
+
+        await using (infrastructure)
+        using (logOptions)
+        {
+            var app = Build(builder, infrastructure, settings.EthrNetworks, logOptions);
             await using (app)
             {
                 await app.StartAsync();
@@ -87,10 +101,24 @@ internal static class ServiceHost
     }
 
     /// <summary>Builds the HTTP application on running infrastructure; tests call this with their fixtures' infrastructure.</summary>
-    public static WebApplication Build(WebApplicationBuilder builder, Infrastructure infrastructure, IReadOnlyList<EthrNetworkSetting>? ethrNetworks = null)
+    public static WebApplication Build(
+        WebApplicationBuilder builder, Infrastructure infrastructure, IReadOnlyList<EthrNetworkSetting>? ethrNetworks = null, AuditLogOptions? logOptions = null)
     {
         ethrNetworks ??= [];
         builder.Services.AddSingleton(infrastructure);
+
+        // Without options (tests), an ephemeral log key and the default origin and interval; the container disposes them.
+        if (logOptions is null)
+        {
+            builder.Services.AddSingleton(_ => AuditLogOptions.Read(_ => null, dataDirectory: null));
+        }
+        else
+        {
+            builder.Services.AddSingleton(logOptions);
+        }
+
+        builder.Services.AddSingleton<AuditLogService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditLogService>());
         builder.Services.AddSingleton<HealthReporter>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IDidMethod, DidKey>();
@@ -130,6 +158,7 @@ internal static class ServiceHost
         });
         app.MapHealthEndpoints();
         app.MapResolutionEndpoints();
+        app.MapLogEndpoints();
         return app;
     }
 }

@@ -134,6 +134,24 @@ public sealed class LogStoreTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Receipt_is_pending_until_a_checkpoint_covers_the_event_then_verifies()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var log = await CreateLogAsync(10);
+        var entry = Entries.Access(77);
+        await log.Store.AppendAsync("patient:late", ExpectedVersion.Any, [entry], ct);
+
+        var (before, _) = await log.Store.Log.ReceiptAsync(entry.Id, ct);
+        await log.Store.Log.CutCheckpointAsync(log.Signer, ct);
+        var (after, receipt) = await log.Store.Log.ReceiptAsync(entry.Id, ct);
+
+        Assert.Equal(ReceiptStatus.NotYetCheckpointed, before);
+        Assert.Equal(ReceiptStatus.Ready, after);
+        Assert.True(receipt!.Verify(log.Signer.VerifierKey).IsValid);
+        Assert.Equal(ReceiptStatus.UnknownEvent, (await log.Store.Log.ReceiptAsync(Guid.NewGuid(), ct)).Status);
+    }
+
+    [Fact]
     public async Task Cutting_a_checkpoint_without_growth_returns_null()
     {
         await using var log = await CreateLogAsync(10);

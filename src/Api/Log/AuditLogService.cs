@@ -1,0 +1,84 @@
+using IdentityEhr.Embedded;
+using IdentityEhr.Storage;
+using Npgsql;
+
+namespace IdentityEhr.Api.Log;
+
+/// <summary>
+/// Opens the event store when the service starts (applying schema migrations), and cuts a signed checkpoint every interval
+/// while the tree grows; on shutdown it finishes queued appends and cuts a last checkpoint.
+/// </summary>
+internal sealed partial class AuditLogService(Infrastructure infrastructure, AuditLogOptions options, ILogger<AuditLogService> logger) : BackgroundService
+{
+    private EventStore? _store;
+
+    /// <summary>Gets the open event store.</summary>
+    /// <exception cref="InvalidOperationException">The service has not started.</exception>
+    public EventStore Store => _store ?? throw new InvalidOperationException("The audit log has not started.");
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _store = await EventStore.OpenAsync(new EventStoreOptions { ConnectionString = infrastructure.Database.ConnectionString }, cancellationToken);
+
+        // Serve a checkpoint from the first request on, even for an empty log.
+        await _store.Log.CutCheckpointAsync(options.Signer, cancellationToken);
+        LogStarted(logger, options.Origin, options.Signer.VerifierKey, options.CheckpointInterval.TotalMilliseconds);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.CheckpointInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await CutAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_store is { } store)
+        {
+            // A last checkpoint for what was appended since the last tick; anything later is covered at the next start.
+            await CutAsync(cancellationToken);
+            await store.DisposeAsync();
+        }
+    }
+
+    private async Task CutAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var checkpoint = await Store.Log.CutCheckpointAsync(options.Signer, cancellationToken);
+            if (checkpoint is not null)
+            {
+                LogCheckpoint(logger, checkpoint.Checkpoint.TreeSize);
+            }
+        }
+        catch (StorageException e)
+        {
+            // The database is away; appends fail loudly on their own, and the next tick tries again.
+            LogCheckpointFailed(logger, e.Message);
+        }
+        catch (NpgsqlException e)
+        {
+            LogCheckpointFailed(logger, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Audit log {Origin} open; checkpoints signed by {VerifierKey} every {IntervalMs} ms")]
+    private static partial void LogStarted(ILogger logger, string origin, IdentityEhr.AuditLog.Notes.NoteVerifierKey verifierKey, double intervalMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Checkpoint signed at tree size {TreeSize}")]
+    private static partial void LogCheckpoint(ILogger logger, ulong treeSize);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpoint not cut this time: {Reason}")]
+    private static partial void LogCheckpointFailed(ILogger logger, string reason);
+}
