@@ -22,6 +22,8 @@ internal sealed class CliApp(
             ConsentCommand.CreateStatusList(context),
             PresentationCommand.CreateVp(context),
             PresentationCommand.CreateVc(context),
+            LogCommand.Create(context),
+            AuditCommand.Create(context),
         };
 
         var parsed = root.Parse(args);

@@ -165,5 +165,117 @@ public sealed class LogEndpointTests(PostgresFixture postgres, AnvilFixture anvi
         Assert.Equal((expected, "application/problem+json"), (response.StatusCode, response.Content.Headers.ContentType?.MediaType));
     }
 
+    private EhrCli Cli => new(new Dictionary<string, string> { ["EHR_URL"] = _service.BaseAddress.ToString() });
+
+    private string Key => _options.Signer.VerifierKey.ToString();
+
+    [Fact]
+    public async Task Ehr_log_checkpoint_checks_the_signature_with_the_given_key()
+    {
+        var (exit, output, _) = await Cli.RunAsync("log", "checkpoint", "--key", Key);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("signature: valid", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ehr_log_checkpoint_with_another_key_fails_with_exit_1()
+    {
+        using var other = PrivateKey.Generate(KeyType.Ed25519);
+
+        var (exit, _, error) = await Cli.RunAsync("log", "checkpoint", "--key", new NoteSigner(Origin, other).VerifierKey.ToString());
+
+        Assert.Equal((1, "ehr: the checkpoint is not signed by --key"), (exit, error));
+    }
+
+    [Fact]
+    public async Task Ehr_log_proof_inclusion_and_consistency_verify_against_the_checkpoint()
+    {
+        var inclusion = await Cli.RunAsync("log", "--key", Key, "proof", "inclusion", "--index", "123");
+        var consistency = await Cli.RunAsync("log", "--key", Key, "proof", "consistency", "--old", "100", "--json");
+
+        Assert.Equal(0, inclusion.ExitCode);
+        Assert.Contains("verified against the signed checkpoint", inclusion.Output, StringComparison.Ordinal);
+        Assert.Equal(0, consistency.ExitCode);
+        Assert.Contains("\"verified\": true", consistency.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ehr_log_verify_finds_the_log_intact_over_HTTP_and_in_the_database()
+    {
+        var http = await Cli.RunAsync("log", "verify", "--key", Key);
+        var database = await Cli.RunAsync("log", "verify", "--key", Key, "--database", _schema.ConnectionString);
+
+        Assert.Equal(0, http.ExitCode);
+        Assert.StartsWith("intact — tree size 300: 300 entries", http.Output, StringComparison.Ordinal);
+        Assert.Equal(0, database.ExitCode);
+        Assert.StartsWith("intact — tree size 300: 300 entries", database.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ehr_log_verify_reports_an_event_changed_in_SQL_and_where()
+    {
+        await SqlAsync("UPDATE events SET entry = replace(convert_from(entry, 'UTF8'), 'NoConsent', 'Revoked')::bytea WHERE position = 42");
+
+        var http = await Cli.RunAsync("log", "verify", "--key", Key);
+        var database = await Cli.RunAsync("log", "verify", "--key", Key, "--database", _schema.ConnectionString);
+
+        Assert.Equal(1, http.ExitCode);
+        Assert.Contains("tile/0/000: hash 42 differs from the leaf hash of entry 42", http.Output, StringComparison.Ordinal);
+        Assert.Contains("checkpoint 300: its root", http.Output, StringComparison.Ordinal);
+        Assert.Equal(1, database.ExitCode);
+        Assert.Contains("event 42: its leaf hash differs from hash 42 of tile tile/0/000", database.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ehr_log_verify_reports_a_tile_changed_in_SQL_while_the_entries_still_match_the_checkpoint()
+    {
+        await SqlAsync("UPDATE tiles SET hashes = overlay(hashes placing '\\x00'::bytea from 1 for 1) WHERE level = 0 AND idx = 1");
+
+        var (exit, output, _) = await Cli.RunAsync("log", "verify", "--key", Key, "--json");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("\"where\": \"tile/0/001\"", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"where\": \"checkpoint", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ehr_audit_verify_accepts_a_receipt_and_names_the_failed_check_of_a_tampered_one()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var body = await _service.Client.GetByteArrayAsync(new Uri($"/log/receipts/{_entries[7].Id}", UriKind.Relative), ct);
+        var file = Path.Combine(Path.GetTempPath(), $"receipt-{Guid.NewGuid():N}.json");
+        var tampered = file + ".tampered";
+        await File.WriteAllBytesAsync(file, body, ct);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(body)!;
+        json["leafIndex"] = 8;
+        await File.WriteAllTextAsync(tampered, json.ToJsonString(), ct);
+        try
+        {
+            var good = await Cli.RunAsync("audit", "verify", file, "--key", Key);
+            var bad = await Cli.RunAsync("audit", "verify", tampered, "--key", Key);
+            var missing = await Cli.RunAsync("audit", "verify", file + ".none", "--key", Key);
+
+            Assert.Equal(0, good.ExitCode);
+            Assert.Contains("valid: the event is in the log", good.Output, StringComparison.Ordinal);
+            Assert.Equal(1, bad.ExitCode);
+            Assert.Contains("FAILED  inclusion proof", bad.Output, StringComparison.Ordinal);
+            Assert.Equal(2, missing.ExitCode);
+        }
+        finally
+        {
+            File.Delete(file);
+            File.Delete(tampered);
+        }
+    }
+
+    private async Task SqlAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_schema.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
     private static TreeHash Parse(string base64) => TreeHash.TryParseBase64(base64, out var hash) ? hash : throw new FormatException(base64);
 }

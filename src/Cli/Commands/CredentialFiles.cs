@@ -15,6 +15,18 @@ internal static class CredentialFiles
     /// <summary>Reads a JSON object from a file ("-" for standard input).</summary>
     public static JsonObject ReadObject(string path)
     {
+        var bytes = ReadBytes(path, MaxBytes);
+        if (!JsonCanonicalizer.TryCanonicalize(bytes, out _, out var error))
+        {
+            throw new CliException(ExitCodes.UsageError, $"{path}: {JsonCanonicalizer.Describe(error)}");
+        }
+
+        return JsonNode.Parse(bytes) as JsonObject ?? throw new CliException(ExitCodes.UsageError, $"{path}: not a JSON object");
+    }
+
+    /// <summary>Reads a whole file ("-" for standard input), refusing more than <paramref name="maxBytes"/> with a one-line reason.</summary>
+    public static byte[] ReadBytes(string path, int maxBytes)
+    {
         byte[] bytes;
         try
         {
@@ -22,7 +34,7 @@ internal static class CredentialFiles
             {
                 // Read at most one byte past the limit, so a huge input is refused without being held in memory.
                 using var stdin = Console.OpenStandardInput();
-                var buffer = new byte[MaxBytes + 1];
+                var buffer = new byte[maxBytes + 1];
                 var length = 0;
                 int read;
                 while (length < buffer.Length && (read = stdin.Read(buffer, length, buffer.Length - length)) > 0)
@@ -34,9 +46,9 @@ internal static class CredentialFiles
             }
             else
             {
-                if (new FileInfo(path).Length > MaxBytes)
+                if (new FileInfo(path).Length > maxBytes)
                 {
-                    throw new CliException(ExitCodes.UsageError, $"{path} is larger than {MaxBytes / (1024 * 1024)} MiB");
+                    throw new CliException(ExitCodes.UsageError, $"{path} is larger than {Size(maxBytes)}");
                 }
 
                 bytes = File.ReadAllBytes(path);
@@ -55,18 +67,10 @@ internal static class CredentialFiles
             throw new CliException(ExitCodes.Unavailable, $"{path}: permission denied");
         }
 
-        if (bytes.Length > MaxBytes)
-        {
-            throw new CliException(ExitCodes.UsageError, $"{path} is larger than {MaxBytes / (1024 * 1024)} MiB");
-        }
-
-        if (!JsonCanonicalizer.TryCanonicalize(bytes, out _, out var error))
-        {
-            throw new CliException(ExitCodes.UsageError, $"{path}: {JsonCanonicalizer.Describe(error)}");
-        }
-
-        return JsonNode.Parse(bytes) as JsonObject ?? throw new CliException(ExitCodes.UsageError, $"{path}: not a JSON object");
+        return bytes.Length > maxBytes ? throw new CliException(ExitCodes.UsageError, $"{path} is larger than {Size(maxBytes)}") : bytes;
     }
+
+    private static string Size(int bytes) => bytes >= 1024 * 1024 ? $"{bytes / (1024 * 1024)} MiB" : $"{bytes / 1024} KiB";
 
     /// <summary>Reads a file that holds a compact JWS (a <c>vc+jwt</c>), or returns null when it holds something else (JSON).</summary>
     public static string? ReadCompactJws(string path)

@@ -1,0 +1,281 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IdentityEhr.AuditLog.Checkpoints;
+using IdentityEhr.AuditLog.Merkle;
+using IdentityEhr.AuditLog.Notes;
+using IdentityEhr.AuditLog.Tiles;
+using IdentityEhr.Storage;
+
+namespace IdentityEhr.Cli.Commands;
+
+/// <summary><c>ehr log checkpoint|proof|verify</c>: the auditor's view of the audit log, over HTTP or straight from the database.</summary>
+internal static class LogCommand
+{
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+
+    public static Command Create(CliContext context)
+    {
+        var key = new Option<string>("--key") { Description = "The log's note verifier key (name+keyid+base64), or @file holding it; obtain it out of band.", Recursive = true };
+        var log = new Command("log", "The audit log: signed checkpoints, proofs, and a full check of tiles and entries.") { key };
+        log.Subcommands.Add(CheckpointCommand(context, key));
+        log.Subcommands.Add(ProofCommand(context, key));
+        log.Subcommands.Add(VerifyCommand(context, key));
+        return log;
+    }
+
+    private static Command CheckpointCommand(CliContext context, Option<string> key)
+    {
+        var command = new Command("checkpoint", "Fetch the latest signed checkpoint; with --key, check its signature and origin.");
+        command.SetAction(async (parse, cancellationToken) => await ConsentCommand.RunAsync(context, async () =>
+        {
+            using var client = Client(context, parse);
+            var checkpoint = await client.CheckpointAsync(cancellationToken);
+            var verified = Verify(checkpoint, parse.GetValue(key));
+            if (parse.GetValue(context.Json))
+            {
+                await WriteJsonAsync(context, new JsonObject
+                {
+                    ["origin"] = checkpoint.Checkpoint.Origin,
+                    ["treeSize"] = checkpoint.Checkpoint.TreeSize,
+                    ["rootHash"] = checkpoint.Checkpoint.RootHash.ToBase64(),
+                    ["signatureVerified"] = verified,
+                    ["note"] = checkpoint.ToString(),
+                });
+            }
+            else
+            {
+                await context.Output.WriteAsync(checkpoint.ToString());
+                await context.Output.WriteLineAsync(verified is null ? "(signature not checked: give --key)" : "signature: valid");
+            }
+        }));
+        return command;
+    }
+
+    private static Command ProofCommand(CliContext context, Option<string> key)
+    {
+        var index = new Option<ulong>("--index") { Description = "The leaf index (the event's position).", Required = true };
+        var size = new Option<ulong?>("--size") { Description = "The tree size (default: the latest checkpoint's)." };
+        var inclusion = new Command("inclusion", "Fetch the inclusion proof of a leaf; with --key, check it against the signed checkpoint.") { index, size };
+        inclusion.SetAction(async (parse, cancellationToken) => await ConsentCommand.RunAsync(context, async () =>
+        {
+            using var client = Client(context, parse);
+            var checkpoint = await client.CheckpointAsync(cancellationToken);
+            var treeSize = parse.GetValue(size) ?? checkpoint.Checkpoint.TreeSize;
+            var leaf = parse.GetValue(index);
+            var proof = await ProofAsync(client, $"/log/proof/inclusion?index={leaf}&size={treeSize}", cancellationToken);
+            bool? verified = null;
+            if (parse.GetValue(key) is { } vkey && Verify(checkpoint, vkey) is true)
+            {
+                if (treeSize != checkpoint.Checkpoint.TreeSize)
+                {
+                    throw new CliException(ExitCodes.UsageError, "with --key, --size must be the latest checkpoint's size (or left out)");
+                }
+
+                var leafHash = await LeafHashAsync(client, leaf, treeSize, cancellationToken);
+                verified = new InclusionProof(leaf, treeSize, proof).Verify(leafHash, checkpoint.Checkpoint.RootHash).IsValid
+                    ? true
+                    : throw new CliException(ExitCodes.CheckFailed, $"the inclusion proof of leaf {leaf} does not lead to the checkpoint's root");
+            }
+
+            await WriteProofAsync(context, parse, new JsonObject { ["leafIndex"] = leaf, ["treeSize"] = treeSize }, proof, verified);
+        }));
+
+        var old = new Option<ulong>("--old") { Description = "The older tree size.", Required = true };
+        var newer = new Option<ulong?>("--new") { Description = "The newer tree size (default: the latest checkpoint's)." };
+        var consistency = new Command("consistency", "Fetch the consistency proof between two sizes; with --key, check it against the signed checkpoint and the tiles.") { old, newer };
+        consistency.SetAction(async (parse, cancellationToken) => await ConsentCommand.RunAsync(context, async () =>
+        {
+            using var client = Client(context, parse);
+            var checkpoint = await client.CheckpointAsync(cancellationToken);
+            var newSize = parse.GetValue(newer) ?? checkpoint.Checkpoint.TreeSize;
+            var oldSize = parse.GetValue(old);
+            var proof = await ProofAsync(client, $"/log/proof/consistency?old={oldSize}&new={newSize}", cancellationToken);
+            bool? verified = null;
+            if (parse.GetValue(key) is { } vkey && Verify(checkpoint, vkey) is true)
+            {
+                if (newSize != checkpoint.Checkpoint.TreeSize)
+                {
+                    throw new CliException(ExitCodes.UsageError, "with --key, --new must be the latest checkpoint's size (or left out)");
+                }
+
+                // The old root, recomputed from the served tiles as any tlog-tiles client can.
+                var oldRoot = TileProofs.Root(oldSize, await TilesAsync(client, TileProofs.TilesForRoot(oldSize), oldSize, cancellationToken));
+                verified = new ConsistencyProof(oldSize, newSize, proof).Verify(oldRoot, checkpoint.Checkpoint.RootHash).IsValid
+                    ? true
+                    : throw new CliException(ExitCodes.CheckFailed, $"the consistency proof from size {oldSize} does not lead to the checkpoint's root");
+            }
+
+            await WriteProofAsync(context, parse, new JsonObject { ["oldSize"] = oldSize, ["treeSize"] = newSize }, proof, verified);
+        }));
+
+        return new Command("proof", "RFC 9162 inclusion and consistency proofs.") { inclusion, consistency };
+    }
+
+    private static Command VerifyCommand(CliContext context, Option<string> key)
+    {
+        var database = new Option<string>("--database")
+        {
+            Description = "Check the database itself (operator): a PostgreSQL connection string, or 'env' for EHR_POSTGRES. Also checks streams and every stored checkpoint.",
+        };
+        var command = new Command("verify", "Walk the whole log, recompute every leaf and tile, and compare with what is served (or stored) and signed.") { database };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            LogVerification? result = null;
+            var exit = await ConsentCommand.RunAsync(context, async () =>
+            {
+                var logKey = parse.GetValue(key) is { } text ? LogKeys.Parse(text) : null;
+                if (parse.GetValue(database) is { } connection)
+                {
+                    result = await VerifyDatabaseAsync(context, connection, logKey, cancellationToken);
+                }
+                else
+                {
+                    using var client = Client(context, parse);
+                    var checkpoint = await client.CheckpointAsync(cancellationToken);
+                    if (logKey is not null && Verify(checkpoint, logKey) is not true)
+                    {
+                        throw new CliException(ExitCodes.CheckFailed, "the checkpoint's signature does not verify with --key");
+                    }
+
+                    result = await LogMirrorCheck.RunAsync(client, checkpoint, cancellationToken);
+                }
+            });
+            if (result is null)
+            {
+                return exit;
+            }
+
+            await ReportAsync(context, parse, result, logKey: parse.GetValue(key) is not null);
+            return result.IsIntact ? ExitCodes.Success : ExitCodes.CheckFailed;
+        });
+        return command;
+    }
+
+    private static async Task<LogVerification> VerifyDatabaseAsync(CliContext context, string connection, NoteVerifierKey? logKey, CancellationToken cancellationToken)
+    {
+        var connectionString = connection == "env" ? context.Environment("EHR_POSTGRES") : connection;
+        if (!PostgresServer.TryValidateConnectionString(connectionString, out var reason))
+        {
+            throw new CliException(ExitCodes.UsageError, $"--database is not a usable PostgreSQL connection string: {reason}");
+        }
+
+        try
+        {
+            await using var store = await EventStore.OpenAsync(new EventStoreOptions { ConnectionString = connectionString! }, cancellationToken);
+            return await store.Log.VerifyAsync(logKey, cancellationToken);
+        }
+        catch (DatabaseUnavailableException e)
+        {
+            throw new CliException(ExitCodes.Unavailable, e.Message);
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            throw new CliException(ExitCodes.Unavailable, $"PostgreSQL: {(e is Npgsql.PostgresException p ? $"{p.SqlState} {p.MessageText}" : e.GetType().Name)}");
+        }
+    }
+
+    private static async Task ReportAsync(CliContext context, ParseResult parse, LogVerification result, bool logKey)
+    {
+        if (parse.GetValue(context.Json))
+        {
+            await WriteJsonAsync(context, new JsonObject
+            {
+                ["intact"] = result.IsIntact,
+                ["treeSize"] = result.TreeSize,
+                ["entriesChecked"] = result.EventsChecked,
+                ["tilesChecked"] = result.TilesChecked,
+                ["checkpointsChecked"] = result.CheckpointsChecked,
+                ["signaturesChecked"] = logKey,
+                ["findings"] = new JsonArray([.. result.Findings.Select(f => (JsonNode)new JsonObject { ["where"] = f.Where, ["what"] = f.What })]),
+                ["moreFindings"] = result.MoreFindings,
+            });
+            return;
+        }
+
+        foreach (var finding in result.Findings)
+        {
+            await context.Output.WriteLineAsync(finding.ToString());
+        }
+
+        var summary = $"tree size {result.TreeSize}: {result.EventsChecked} entries, {result.TilesChecked} tiles, {result.CheckpointsChecked} checkpoint(s) checked"
+            + (logKey ? string.Empty : " (signatures not checked: give --key)");
+        await context.Output.WriteLineAsync(result.IsIntact
+            ? $"intact — {summary}"
+            : $"NOT INTACT — {result.Findings.Count + result.MoreFindings} finding(s); {summary}");
+    }
+
+    private static LogClient Client(CliContext context, ParseResult parse) =>
+        context.ServiceUrl(parse, out var problem) is { } url ? new LogClient(context, url) : throw new CliException(ExitCodes.UsageError, problem!);
+
+    /// <summary>Checks the checkpoint with the key when one is given: null when none is, true when valid; throws when invalid.</summary>
+    private static bool? Verify(SignedCheckpoint checkpoint, string? key) => key is null ? null : Verify(checkpoint, LogKeys.Parse(key));
+
+    private static bool Verify(SignedCheckpoint checkpoint, NoteVerifierKey key)
+    {
+        var error = checkpoint.Verify(key.Name, key);
+        return error == CheckpointError.None
+            ? true
+            : throw new CliException(ExitCodes.CheckFailed, error == CheckpointError.WrongOrigin
+                ? $"the checkpoint's origin '{checkpoint.Checkpoint.Origin}' is not the key's name '{key.Name}'"
+                : "the checkpoint is not signed by --key");
+    }
+
+    private static async Task<System.Collections.Immutable.ImmutableArray<TreeHash>> ProofAsync(LogClient client, string path, CancellationToken cancellationToken)
+    {
+        var body = await client.GetAsync(path, cancellationToken) ?? throw new CliException(ExitCodes.CheckFailed, "the service has no such proof (size not reached)");
+        try
+        {
+            var hashes = JsonNode.Parse(body)?["hashes"]?.AsArray() ?? throw new CliException(ExitCodes.Unavailable, "the proof answer has no hashes");
+            return [.. hashes.Select(h => TreeHash.TryParseBase64(h?.GetValue<string>(), out var hash) ? hash : throw new CliException(ExitCodes.Unavailable, "the proof holds a malformed hash"))];
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new CliException(ExitCodes.Unavailable, "the proof answer is not the expected JSON");
+        }
+    }
+
+    private static async Task<TreeHash> LeafHashAsync(LogClient client, ulong index, ulong treeSize, CancellationToken cancellationToken)
+    {
+        var tiles = await TilesAsync(client, [new TileId(0, index / TileId.Width)], treeSize, cancellationToken);
+        return TileProofs.LeafHash(index, tiles);
+    }
+
+    private static async Task<Dictionary<TileId, Tile>> TilesAsync(LogClient client, IReadOnlyList<TileId> ids, ulong treeSize, CancellationToken cancellationToken)
+    {
+        var tiles = new Dictionary<TileId, Tile>();
+        foreach (var id in ids)
+        {
+            var width = id.WidthAt(treeSize);
+            var bytes = await client.ResourceAsync(new TileResource(false, id.Level, id.Index, width == TileId.Width ? 0 : width), cancellationToken);
+            if (bytes is null || !Tile.TryCreate(id, bytes, out var tile))
+            {
+                throw new CliException(ExitCodes.CheckFailed, $"{TilePath.Format(id)} is missing or malformed");
+            }
+
+            tiles[id] = tile;
+        }
+
+        return tiles;
+    }
+
+    private static async Task WriteProofAsync(CliContext context, ParseResult parse, JsonObject head, System.Collections.Immutable.ImmutableArray<TreeHash> proof, bool? verified)
+    {
+        head["hashes"] = new JsonArray([.. proof.Select(h => (JsonNode)h.ToBase64())]);
+        head["verified"] = verified;
+        if (parse.GetValue(context.Json))
+        {
+            await WriteJsonAsync(context, head);
+            return;
+        }
+
+        foreach (var hash in proof)
+        {
+            await context.Output.WriteLineAsync(hash.ToBase64());
+        }
+
+        await context.Output.WriteLineAsync(verified is null ? "(not checked: give --key)" : "verified against the signed checkpoint");
+    }
+
+    private static Task WriteJsonAsync(CliContext context, JsonObject json) => context.Output.WriteLineAsync(json.ToJsonString(s_indented));
+}
