@@ -11,12 +11,15 @@ internal sealed class LogClient(CliContext context, Uri service) : IDisposable
     private readonly HttpClient _http = context.CreateHttpClient(s_timeout);
     private readonly string _origin = service.GetLeftPart(UriPartial.Authority);
 
+    // Keep a path prefix of --url (a service behind a reverse proxy at /ehr/): resolve paths relative to it.
+    private readonly Uri _base = new(service.ToString().TrimEnd('/') + "/");
+
     /// <summary>Gets a resource; <see langword="null"/> on 404, the body on 200, and a one-line failure otherwise.</summary>
     public async Task<byte[]?> GetAsync(string path, CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await _http.GetAsync(new Uri(service, path), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var response = await _http.GetAsync(new Uri(_base, path.TrimStart('/')), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
             {
                 return null;

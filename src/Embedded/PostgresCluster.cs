@@ -79,7 +79,7 @@ public sealed class PostgresCluster : IAsyncDisposable
                 .ConfigureAwait(false);
             for (var attempt = 1; ; attempt++)
             {
-                var port = FreePort.Find();
+                var port = options.Port ?? FreePort.Find();
                 var server = ChildProcess.Start(
                     Path.Combine(bin, "postgres"), ServerArguments(dataDirectory, port, options.Persistent), runAs,
                     onLine: null, logFile: Path.Combine(directory, "postgres.log"));
@@ -99,7 +99,7 @@ public sealed class PostgresCluster : IAsyncDisposable
                     Log.PostgresStarted(logger, info.ServerVersion, directory, port);
                     return new PostgresCluster(server, ledger, options with { Directory = directory }, port, connectionString, info.ServerVersion, logger);
                 }
-                catch (PortTakenException) when (attempt < BindAttempts)
+                catch (PortTakenException) when (attempt < BindAttempts && options.Port is null)
                 {
                     await server.DisposeAsync().ConfigureAwait(false);
                 }

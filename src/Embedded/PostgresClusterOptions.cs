@@ -12,6 +12,12 @@ public sealed record PostgresClusterOptions
     /// </summary>
     public bool Persistent { get; init; }
 
+    /// <summary>
+    /// Gets the TCP port to listen on, or <see langword="null"/> for a free one. A fixed port lets clients reconnect after the
+    /// server restarts (the restart tests; a persistent service cluster that others connect to).
+    /// </summary>
+    public int? Port { get; init; }
+
     /// <summary>Gets the folder with PostgreSQL's server binaries, or <see langword="null"/> to find Debian's.</summary>
     public string? BinDirectory { get; init; }
 }

@@ -26,8 +26,8 @@ public sealed class EventStore : IAsyncDisposable
     /// <summary>The most events one append may carry.</summary>
     public const int MaxEventsPerAppend = 1000;
 
-    /// <summary>The longest stream id accepted.</summary>
-    public const int MaxStreamIdLength = 200;
+    /// <summary>The longest stream id accepted: room for a prefix and the longest DID an entry allows (512).</summary>
+    public const int MaxStreamIdLength = 600;
 
     private const int PageSize = 512;
 
@@ -219,6 +219,10 @@ public sealed class EventStore : IAsyncDisposable
     }
 
     private static string Describe(Exception e) => e is PostgresException p ? $"{p.SqlState} {p.MessageText}" : e.Message;
+
+    /// <summary>Stops taking appends and waits until the queued ones have committed (or failed); reads keep working.</summary>
+    /// <returns>A task that completes when nothing is left to write.</returns>
+    public Task CompleteAsync() => _writer.CompleteAsync();
 
     /// <summary>Finishes the appends already queued, then closes.</summary>
     /// <returns>A task that completes when the store is closed.</returns>

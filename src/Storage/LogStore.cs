@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Net.Sockets;
 using IdentityEhr.AuditLog;
 using IdentityEhr.AuditLog.Checkpoints;
 using IdentityEhr.AuditLog.Merkle;
@@ -16,55 +17,71 @@ namespace IdentityEhr.Storage;
 /// Proofs are built from tiles exactly as a tlog-tiles client would build them, so what the service proves is what a mirror
 /// of its tiles proves. Checkpoints are signed only after a consistency proof from the previous checkpoint to the new tree
 /// head, built from the stored tiles, verifies: the log never signs a head inconsistent with one it signed before.
+/// Database failures surface as <see cref="DatabaseUnavailableException"/>.
 /// </remarks>
-public sealed partial class LogStore
+public sealed partial class LogStore : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
 
-    internal LogStore(NpgsqlDataSource dataSource)
+    internal LogStore(NpgsqlDataSource dataSource, bool ownsDataSource = false)
     {
         _dataSource = dataSource;
+        _ownsDataSource = ownsDataSource;
+    }
+
+    /// <summary>Connects to an existing log to read and verify it, without migrating the schema or starting a writer.</summary>
+    /// <param name="connectionString">A PostgreSQL connection string whose search path holds the log's tables.</param>
+    /// <returns>The log; dispose it to close its connections.</returns>
+    /// <exception cref="ArgumentException">The connection string is invalid.</exception>
+    public static LogStore Connect(string connectionString)
+    {
+        if (!PostgresServer.TryValidateConnectionString(connectionString, out var reason))
+        {
+            throw new ArgumentException($"Invalid PostgreSQL connection string: {reason}.", nameof(connectionString));
+        }
+
+        return new LogStore(NpgsqlDataSource.Create(connectionString), ownsDataSource: true);
     }
 
     /// <summary>Reads the integrated tree's size and root.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The tree head as committed.</returns>
-    public async Task<TreeState> GetTreeStateAsync(CancellationToken cancellationToken = default)
-    {
-        using var command = _dataSource.CreateCommand("SELECT tree_size, root FROM log_state WHERE id = 0");
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false) || !TreeHash.TryCreate((byte[])reader[1], out var root))
+    public Task<TreeState> GetTreeStateAsync(CancellationToken cancellationToken = default) =>
+        GuardAsync(async () =>
         {
-            throw new AuditLogIntegrityException("log_state is missing or holds a root that is not 32 bytes");
-        }
-
-        return new TreeState(checked((ulong)reader.GetInt64(0)), root);
-    }
+            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                return await ReadTreeStateAsync(connection, null, cancellationToken).ConfigureAwait(false);
+            }
+        });
 
     /// <summary>Reads a hash tile or an entry bundle at the width asked for.</summary>
     /// <param name="resource">The tile or bundle; its width must be covered by the integrated tree.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The bytes to serve, or <see langword="null"/> when the tree does not (yet) have that resource at that width.</returns>
-    public async Task<byte[]?> ReadResourceAsync(TileResource resource, CancellationToken cancellationToken = default)
-    {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+    public Task<byte[]?> ReadResourceAsync(TileResource resource, CancellationToken cancellationToken = default) =>
+        GuardAsync(async () =>
         {
-            if (resource.IsEntryBundle)
+            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
             {
-                return await ReadBundleAsync(connection, resource, cancellationToken).ConfigureAwait(false);
-            }
+                if (resource.IsEntryBundle)
+                {
+                    return await ReadBundleAsync(connection, resource, cancellationToken).ConfigureAwait(false);
+                }
 
-            var tiles = await TileQueries.ReadAsync(connection, null, [resource.TileId], cancellationToken).ConfigureAwait(false);
-            if (!tiles.TryGetValue(resource.TileId, out var tile) || tile.Width < resource.Width)
-            {
-                return null;
-            }
+                var tiles = await TileQueries.ReadAsync(connection, null, [resource.TileId], cancellationToken).ConfigureAwait(false);
+                if (!tiles.TryGetValue(resource.TileId, out var tile) || tile.Width < resource.Width)
+                {
+                    return null;
+                }
 
-            // A partial tile is a prefix of every wider version of it.
-            return tile.Hashes[..(resource.Width * TreeHash.SizeInBytes)].ToArray();
-        }
-    }
+                // A partial tile is a prefix of every wider version of it.
+                return tile.Hashes[..(resource.Width * TreeHash.SizeInBytes)].ToArray();
+            }
+        });
 
     /// <summary>Builds the inclusion proof of a leaf in the tree of a given size, from tiles.</summary>
     /// <param name="leafIndex">The leaf index.</param>
@@ -118,11 +135,19 @@ public sealed partial class LogStore
         return TileProofs.Root(treeSize, tiles);
     }
 
-    /// <summary>Signs and stores a checkpoint of the current tree head, when it differs from the latest checkpoint.</summary>
+    /// <summary>Signs and stores a checkpoint of the current tree head when the tree grew, or adds this key's signature.</summary>
     /// <param name="signer">The log's note signer; its key name is the origin.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
-    /// <returns>The new checkpoint, or <see langword="null"/> when the tree has not grown since the latest one.</returns>
+    /// <returns>
+    /// The checkpoint now stored for the tree head, when this call stored or re-signed it; <see langword="null"/> when the
+    /// latest checkpoint already covers the tree head with this key's signature.
+    /// </returns>
     /// <exception cref="AuditLogIntegrityException">The tree head is smaller than, or inconsistent with, the latest checkpoint.</exception>
+    /// <exception cref="InvalidOperationException">The log's checkpoints carry another origin than the signer's name.</exception>
+    /// <remarks>
+    /// After a key rotation the latest checkpoint gets the new key's signature line next to the old one (a signed note may
+    /// carry several), so the served checkpoint verifies with the new key at once and with the old one still.
+    /// </remarks>
     public async Task<SignedCheckpoint?> CutCheckpointAsync(NoteSigner signer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(signer);
@@ -131,9 +156,17 @@ public sealed partial class LogStore
         if (latest is not null)
         {
             var previous = latest.Checkpoint;
+            if (previous.Origin != signer.VerifierKey.Name)
+            {
+                throw new InvalidOperationException(
+                    $"the log's checkpoints have origin '{previous.Origin}', not '{signer.VerifierKey.Name}'; a new origin is a new log (a new database)");
+            }
+
             if (previous.TreeSize == state.TreeSize && previous.RootHash == state.Root)
             {
-                return null;
+                return latest.Note.Verify([signer.VerifierKey], out _) == NoteError.None
+                    ? null
+                    : await AddSignatureAsync(latest, signer, cancellationToken).ConfigureAwait(false);
             }
 
             if (previous.TreeSize >= state.TreeSize)
@@ -154,13 +187,12 @@ public sealed partial class LogStore
         }
 
         var checkpoint = SignedCheckpoint.Sign(new Checkpoint(signer.VerifierKey.Name, state.TreeSize, state.Root), signer);
-        using var insert = _dataSource.CreateCommand(
-            "INSERT INTO checkpoints (tree_size, root, note) VALUES ($1, $2, $3) ON CONFLICT (tree_size) DO NOTHING");
-        insert.Parameters.Add(new NpgsqlParameter { Value = checked((long)state.TreeSize) });
-        insert.Parameters.Add(new NpgsqlParameter { Value = state.Root.ToArray() });
-        insert.Parameters.Add(new NpgsqlParameter { Value = checkpoint.ToString() });
-        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return checkpoint;
+        var inserted = await ExecuteAsync(
+            "INSERT INTO checkpoints (tree_size, root, note) VALUES ($1, $2, $3) ON CONFLICT (tree_size) DO NOTHING",
+            [checked((long)state.TreeSize), state.Root.ToArray(), checkpoint.ToString()], cancellationToken).ConfigureAwait(false);
+
+        // Another instance signed this size first: what is stored is what counts.
+        return inserted == 1 ? checkpoint : await CheckpointAtAsync(state.TreeSize, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads the latest signed checkpoint.</summary>
@@ -179,18 +211,19 @@ public sealed partial class LogStore
     /// <summary>Lists the sizes at which checkpoints were signed, oldest first.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The sizes.</returns>
-    public async Task<IReadOnlyList<ulong>> CheckpointSizesAsync(CancellationToken cancellationToken = default)
-    {
-        using var command = _dataSource.CreateCommand("SELECT tree_size FROM checkpoints ORDER BY tree_size");
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var sizes = new List<ulong>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+    public Task<IReadOnlyList<ulong>> CheckpointSizesAsync(CancellationToken cancellationToken = default) =>
+        GuardAsync<IReadOnlyList<ulong>>(async () =>
         {
-            sizes.Add(checked((ulong)reader.GetInt64(0)));
-        }
+            using var command = _dataSource.CreateCommand("SELECT tree_size FROM checkpoints ORDER BY tree_size");
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var sizes = new List<ulong>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                sizes.Add(checked((ulong)reader.GetInt64(0)));
+            }
 
-        return sizes;
-    }
+            return sizes;
+        });
 
     /// <summary>Builds the receipt of an event against the latest checkpoint.</summary>
     /// <param name="eventId">The event's id.</param>
@@ -198,21 +231,19 @@ public sealed partial class LogStore
     /// <returns>The receipt when <see cref="ReceiptStatus.Ready"/>; otherwise why there is none.</returns>
     public async Task<(ReceiptStatus Status, AuditReceipt? Receipt)> ReceiptAsync(Guid eventId, CancellationToken cancellationToken = default)
     {
-        long position;
-        byte[] entry;
-        using (var command = _dataSource.CreateCommand("SELECT position, entry FROM events WHERE event_id = $1"))
+        var found = await GuardAsync(async () =>
         {
+            using var command = _dataSource.CreateCommand("SELECT position, entry FROM events WHERE event_id = $1");
             command.Parameters.Add(new NpgsqlParameter { Value = eventId });
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return (ReceiptStatus.UnknownEvent, null);
-            }
-
-            position = reader.GetInt64(0);
-            entry = (byte[])reader[1];
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), (byte[])reader[1]) : ((long, byte[])?)null;
+        }).ConfigureAwait(false);
+        if (found is not { } row)
+        {
+            return (ReceiptStatus.UnknownEvent, null);
         }
 
+        var (position, entry) = row;
         var checkpoint = await LatestCheckpointAsync(cancellationToken).ConfigureAwait(false);
         if (checkpoint is null || checkpoint.Checkpoint.TreeSize <= (ulong)position)
         {
@@ -224,32 +255,79 @@ public sealed partial class LogStore
         return (ReceiptStatus.Ready, new AuditReceipt(eventId, [.. entry], (ulong)position, proof.Path, checkpoint));
     }
 
-    internal async Task<Dictionary<TileId, Tile>> ReadTilesAsync(IReadOnlyList<TileId> ids, CancellationToken cancellationToken)
+    /// <summary>Closes the connections, when this log was opened by <see cref="Connect"/>.</summary>
+    /// <returns>A task that completes when closed.</returns>
+    public async ValueTask DisposeAsync()
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        if (_ownsDataSource)
         {
-            return await TileQueries.ReadAsync(connection, null, ids, cancellationToken).ConfigureAwait(false);
+            await _dataSource.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private async Task<SignedCheckpoint?> ReadCheckpointAsync(string sql, long? size, CancellationToken cancellationToken)
+    internal Task<Dictionary<TileId, Tile>> ReadTilesAsync(IReadOnlyList<TileId> ids, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
+        {
+            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                return await TileQueries.ReadAsync(connection, null, ids, cancellationToken).ConfigureAwait(false);
+            }
+        });
+
+    /// <summary>Runs database work, turning driver and network failures into <see cref="DatabaseUnavailableException"/>.</summary>
+    internal static async Task<T> GuardAsync<T>(Func<Task<T>> work)
     {
-        using var command = _dataSource.CreateCommand(sql);
-        if (size is { } value)
+        try
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
+            return await work().ConfigureAwait(false);
         }
-
-        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string note)
+        catch (Exception e) when (e is NpgsqlException or SocketException or IOException or TimeoutException)
         {
-            return null;
+            var permanent = e is PostgresException;
+            throw new DatabaseUnavailableException(
+                $"the audit log's database failed: {(e is PostgresException p ? $"{p.SqlState} {p.MessageText}" : e.GetType().Name)}", !permanent, e);
         }
-
-        return SignedCheckpoint.TryParse(note, out var checkpoint, out var error)
-            ? checkpoint
-            : throw new AuditLogIntegrityException($"a stored checkpoint does not parse ({error})");
     }
+
+    private async Task<SignedCheckpoint> AddSignatureAsync(SignedCheckpoint latest, NoteSigner signer, CancellationToken cancellationToken)
+    {
+        var resigned = latest with { Note = latest.Note.WithSignature(signer.Sign(latest.Note.Text)) };
+        await ExecuteAsync("UPDATE checkpoints SET note = $2 WHERE tree_size = $1",
+            [checked((long)latest.Checkpoint.TreeSize), resigned.ToString()], cancellationToken).ConfigureAwait(false);
+        return resigned;
+    }
+
+    private Task<int> ExecuteAsync(string sql, object[] parameters, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
+        {
+            using var command = _dataSource.CreateCommand(sql);
+            foreach (var value in parameters)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = value });
+            }
+
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        });
+
+    private Task<SignedCheckpoint?> ReadCheckpointAsync(string sql, long? size, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
+        {
+            using var command = _dataSource.CreateCommand(sql);
+            if (size is { } value)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = value });
+            }
+
+            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string note)
+            {
+                return null;
+            }
+
+            return SignedCheckpoint.TryParse(note, out var checkpoint, out var error)
+                ? checkpoint
+                : throw new AuditLogIntegrityException($"a stored checkpoint does not parse ({error})");
+        });
 
     private static async Task<byte[]?> ReadBundleAsync(NpgsqlConnection connection, TileResource resource, CancellationToken cancellationToken)
     {

@@ -71,6 +71,23 @@ public sealed class EventStoreTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_same_append_sent_twice_at_once_lands_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var stream = NewStream();
+        var entries = Entries.Many(3, offset: 150);
+
+        // Both are usually in one group commit: the second must be recognised as the first, not refused.
+        var results = await Task.WhenAll(
+            Store.AppendAsync(stream, ExpectedVersion.Any, entries, ct), Store.AppendAsync(stream, ExpectedVersion.Any, entries, ct));
+        var stored = await Store.ReadStreamAsync(stream, 1, ReadDirection.Forward, 10, ct).ToListAsync(ct);
+
+        Assert.Equal(3, stored.Count);
+        Assert.Equal(results[0].FirstPosition, results[1].FirstPosition);
+        Assert.Single(results, r => r.AlreadyAppended);
+    }
+
+    [Fact]
     public async Task Reusing_an_event_id_in_another_append_throws_DuplicateEventException()
     {
         var ct = TestContext.Current.CancellationToken;

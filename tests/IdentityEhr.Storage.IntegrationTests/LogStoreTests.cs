@@ -152,6 +152,58 @@ public sealed class LogStoreTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_new_log_key_adds_its_signature_to_the_latest_checkpoint_and_both_keys_verify_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var log = await CreateLogAsync(10);
+        using var newKey = PrivateKey.Generate(KeyType.Ed25519);
+        var newSigner = new NoteSigner("test.example/audit", newKey);
+
+        var resigned = await log.Store.Log.CutCheckpointAsync(newSigner, ct);
+        var served = await log.Store.Log.LatestCheckpointAsync(ct);
+
+        Assert.NotNull(resigned);
+        Assert.Equal(2, served!.Note.Signatures.Length);
+        Assert.Equal(AuditLog.Checkpoints.CheckpointError.None, served.Verify("test.example/audit", log.Signer.VerifierKey));
+        Assert.Equal(AuditLog.Checkpoints.CheckpointError.None, served.Verify("test.example/audit", newSigner.VerifierKey));
+        Assert.Null(await log.Store.Log.CutCheckpointAsync(newSigner, ct));
+    }
+
+    [Fact]
+    public async Task Signing_under_another_origin_throws_InvalidOperationException()
+    {
+        await using var log = await CreateLogAsync(10);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(
+            () => log.Store.Log.CutCheckpointAsync(new NoteSigner("other.example/audit", log.Key), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Verification_of_a_log_being_appended_to_finds_nothing_wrong()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var log = await CreateLogAsync();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var appending = Task.Run(async () =>
+        {
+            for (var n = 0; !stop.IsCancellationRequested; n++)
+            {
+                await log.Store.AppendAsync("patient:busy", ExpectedVersion.Any, Entries.Many(50, offset: 10_000 + (n * 50)), CancellationToken.None);
+            }
+        }, ct);
+
+        var results = new List<LogVerification>();
+        for (var i = 0; i < 5; i++)
+        {
+            results.Add(await log.Store.Log.VerifyAsync(log.Signer.VerifierKey, ct));
+        }
+
+        await stop.CancelAsync();
+        await appending;
+        Assert.All(results, r => Assert.Empty(r.Findings));
+    }
+
+    [Fact]
     public async Task Cutting_a_checkpoint_without_growth_returns_null()
     {
         await using var log = await CreateLogAsync(10);

@@ -1,6 +1,5 @@
 using IdentityEhr.Embedded;
 using IdentityEhr.Storage;
-using Npgsql;
 
 namespace IdentityEhr.Api.Log;
 
@@ -46,7 +45,8 @@ internal sealed partial class AuditLogService(Infrastructure infrastructure, Aud
         await base.StopAsync(cancellationToken);
         if (_store is { } store)
         {
-            // A last checkpoint for what was appended since the last tick; anything later is covered at the next start.
+            // Let queued appends commit, then sign a last checkpoint over them.
+            await store.CompleteAsync();
             await CutAsync(cancellationToken);
             await store.DisposeAsync();
         }
@@ -65,10 +65,6 @@ internal sealed partial class AuditLogService(Infrastructure infrastructure, Aud
         catch (StorageException e)
         {
             // The database is away; appends fail loudly on their own, and the next tick tries again.
-            LogCheckpointFailed(logger, e.Message);
-        }
-        catch (NpgsqlException e)
-        {
             LogCheckpointFailed(logger, e.Message);
         }
     }

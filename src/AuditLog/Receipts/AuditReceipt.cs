@@ -40,7 +40,8 @@ public sealed record AuditReceipt(Guid EventId, ImmutableArray<byte> Entry, ulon
     public byte[] ToJson()
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        // Relaxed escaping keeps '+' in base64 and the note's em dash readable; the receipt is data, never embedded in HTML.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             writer.WriteString("type", TypeName);
@@ -121,9 +122,10 @@ public sealed record AuditReceipt(Guid EventId, ImmutableArray<byte> Entry, ulon
             return false;
         }
 
-        if (!Guid.TryParseExact(String(root, "eventId"), "D", out var eventId))
+        var eventIdText = String(root, "eventId");
+        if (!Guid.TryParseExact(eventIdText, "D", out var eventId) || eventId.ToString("D") != eventIdText)
         {
-            error = "eventId is not a UUID";
+            error = "eventId is not a lowercase UUID";
             return false;
         }
 
@@ -134,13 +136,21 @@ public sealed record AuditReceipt(Guid EventId, ImmutableArray<byte> Entry, ulon
         }
 
         byte[] entry;
+        var entryText = String(root, "entry") ?? "!";
         try
         {
-            entry = Convert.FromBase64String(String(root, "entry") ?? "!");
+            // Convert tolerates whitespace inside base64; the format does not.
+            entry = entryText.Any(char.IsWhiteSpace) ? throw new FormatException() : Convert.FromBase64String(entryText);
         }
         catch (FormatException)
         {
-            error = "entry is not base64";
+            error = "entry is not standard base64";
+            return false;
+        }
+
+        if (entry.Length is 0 or > AuditEntry.MaxLength)
+        {
+            error = $"entry is empty or longer than {AuditEntry.MaxLength} bytes";
             return false;
         }
 

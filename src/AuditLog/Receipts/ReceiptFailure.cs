@@ -9,9 +9,6 @@ public enum ReceiptFailure
     /// <summary>The entry is not the canonical bytes of a valid audit entry, or not the event the receipt names.</summary>
     EntryInvalid,
 
-    /// <summary>The checkpoint is not a well-formed signed C2SP checkpoint.</summary>
-    CheckpointMalformed,
-
     /// <summary>The checkpoint's origin is not the log the verifier expects.</summary>
     WrongOrigin,
 

@@ -160,18 +160,15 @@ internal static class LogCommand
             throw new CliException(ExitCodes.UsageError, $"--database is not a usable PostgreSQL connection string: {reason}");
         }
 
+        // Read-only: no schema migration, no writer; one snapshot of the log.
+        await using var log = LogStore.Connect(connectionString!);
         try
         {
-            await using var store = await EventStore.OpenAsync(new EventStoreOptions { ConnectionString = connectionString! }, cancellationToken);
-            return await store.Log.VerifyAsync(logKey, cancellationToken);
+            return await log.VerifyAsync(logKey, cancellationToken);
         }
         catch (DatabaseUnavailableException e)
         {
             throw new CliException(ExitCodes.Unavailable, e.Message);
-        }
-        catch (Npgsql.NpgsqlException e)
-        {
-            throw new CliException(ExitCodes.Unavailable, $"PostgreSQL: {(e is Npgsql.PostgresException p ? $"{p.SqlState} {p.MessageText}" : e.GetType().Name)}");
         }
     }
 

@@ -8,5 +8,5 @@ namespace IdentityEhr.Storage.Events;
 /// <param name="StreamVersion">The event's version in its stream, from 1.</param>
 /// <param name="Entry">The audit entry.</param>
 /// <param name="EntryBytes">The entry's canonical bytes, exactly as stored and hashed into the tree.</param>
-/// <param name="RecordedAt">When the event's transaction committed (server time).</param>
+/// <param name="RecordedAt">The database time at which the group commit that stored the event began (PostgreSQL <c>now()</c>).</param>
 public sealed record RecordedEvent(long Position, string StreamId, long StreamVersion, AuditEntry Entry, ReadOnlyMemory<byte> EntryBytes, DateTimeOffset RecordedAt);

@@ -41,7 +41,15 @@ internal sealed class AppendWriter : IAsyncDisposable
 
     public async Task<AppendResult> AppendAsync(PendingAppend append, CancellationToken cancellationToken)
     {
-        await _queue.Writer.WriteAsync(append, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _queue.Writer.WriteAsync(append, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new InvalidOperationException("The event store is closing and takes no more appends.");
+        }
+
         return await append.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -49,14 +57,29 @@ internal sealed class AppendWriter : IAsyncDisposable
     {
         var batch = new List<PendingAppend>();
         var reader = _queue.Reader;
+        PendingAppend? carried = null;
         try
         {
-            while (await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
+            while (carried is not null || await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
             {
                 batch.Clear();
                 var events = 0;
+                if (carried is not null)
+                {
+                    batch.Add(carried);
+                    events = carried.Events.Length;
+                    carried = null;
+                }
+
+                // Take what is waiting, up to the batch limit; an append that would overshoot it opens the next batch.
                 while (events < _maxBatchEvents && reader.TryRead(out var append))
                 {
+                    if (batch.Count > 0 && events + append.Events.Length > _maxBatchEvents)
+                    {
+                        carried = append;
+                        break;
+                    }
+
                     batch.Add(append);
                     events += append.Events.Length;
                 }
@@ -88,6 +111,7 @@ internal sealed class AppendWriter : IAsyncDisposable
             append.Completion.TrySetException(stopped);
         }
 
+        carried?.Completion.TrySetException(stopped);
         while (reader.TryRead(out var left))
         {
             left.Completion.TrySetException(stopped);
@@ -110,10 +134,9 @@ internal sealed class AppendWriter : IAsyncDisposable
 
             var outcomes = new Outcome[batch.Count];
             var accepted = new List<(long Position, string Stream, long Version, PendingEvent Event)>();
-            var seenInBatch = new HashSet<Guid>();
             for (var i = 0; i < batch.Count; i++)
             {
-                outcomes[i] = Sequence(batch[i], size + (ulong)accepted.Count, versions, existing, seenInBatch, accepted);
+                outcomes[i] = Sequence(batch[i], size + (ulong)accepted.Count, versions, existing, accepted);
             }
 
             if (accepted.Count > 0)
@@ -148,9 +171,10 @@ internal sealed class AppendWriter : IAsyncDisposable
 
     private static Outcome Sequence(
         PendingAppend append, ulong nextPosition, Dictionary<string, long> versions, Dictionary<Guid, (long Position, string Stream, long Version)> existing,
-        HashSet<Guid> seenInBatch, List<(long, string, long, PendingEvent)> accepted)
+        List<(long, string, long, PendingEvent)> accepted)
     {
-        // A retry of an append that did commit: the same ids, in the same stream, in the same order → the original result.
+        // A retry of an append that did commit (or that an earlier append of this batch carries): the same ids, in the same
+        // stream, in the same order → the original result.
         if (append.Events.Any(e => existing.ContainsKey(e.Id)))
         {
             var first = existing.GetValueOrDefault(append.Events[0].Id);
@@ -166,11 +190,11 @@ internal sealed class AppendWriter : IAsyncDisposable
             return new Outcome(new AppendResult(append.StreamId, first.Version, first.Position, append.Events.Length, AlreadyAppended: true), null);
         }
 
-        // An id used twice within the batch (by this append or one accepted before it) would break the unique index.
+        // An id used twice within one append would break the unique index.
         var ids = new HashSet<Guid>();
         foreach (var e in append.Events)
         {
-            if (!ids.Add(e.Id) || seenInBatch.Contains(e.Id))
+            if (!ids.Add(e.Id))
             {
                 return new Outcome(null, new DuplicateEventException(e.Id));
             }
@@ -182,12 +206,11 @@ internal sealed class AppendWriter : IAsyncDisposable
             return new Outcome(null, new StreamVersionConflictException(append.StreamId, append.Expected.ToString(), current));
         }
 
-        seenInBatch.UnionWith(ids);
-
         var position = checked((long)nextPosition);
         for (var i = 0; i < append.Events.Length; i++)
         {
             accepted.Add((position + i, append.StreamId, current + 1 + i, append.Events[i]));
+            existing[append.Events[i].Id] = (position + i, append.StreamId, current + 1 + i);
         }
 
         versions[append.StreamId] = current + append.Events.Length;
@@ -337,9 +360,9 @@ internal sealed class AppendWriter : IAsyncDisposable
     private static DatabaseUnavailableException Wrap(Exception e) =>
         new($"the append transaction failed and its outcome is unknown; retry with the same event ids: {e.GetType().Name}", isTransient: true, e);
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops taking appends and waits until every queued one has committed or failed (at most 30 s, then gives up on the rest).</summary>
+    public async Task CompleteAsync()
     {
-        // Finish what was queued before the close, within a bound; then give up on the rest.
         _queue.Writer.TryComplete();
         try
         {
@@ -350,6 +373,11 @@ internal sealed class AppendWriter : IAsyncDisposable
             await _stopping.CancelAsync().ConfigureAwait(false);
             await _loop.ConfigureAwait(false);
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CompleteAsync().ConfigureAwait(false);
 
         await ResetAsync().ConfigureAwait(false);
         _stopping.Dispose();

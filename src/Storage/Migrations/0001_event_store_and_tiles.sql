@@ -3,7 +3,7 @@
 CREATE TABLE events (
     position       bigint      PRIMARY KEY CHECK (position >= 0),
     event_id       uuid        NOT NULL UNIQUE,
-    stream_id      text        NOT NULL CHECK (length(stream_id) BETWEEN 1 AND 200),
+    stream_id      text        NOT NULL CHECK (length(stream_id) BETWEEN 1 AND 600),
     stream_version bigint      NOT NULL CHECK (stream_version >= 1),
     event_type     text        NOT NULL,
     entry          bytea       NOT NULL CHECK (length(entry) BETWEEN 1 AND 65535),
