@@ -5,6 +5,7 @@ using IdentityEhr.AuditLog.Entries;
 using IdentityEhr.AuditLog.Merkle;
 using IdentityEhr.Storage.Events;
 using IdentityEhr.Storage.Internal;
+using IdentityEhr.Storage.Projections;
 using Npgsql;
 
 namespace IdentityEhr.Storage;
@@ -39,10 +40,18 @@ public sealed class EventStore : IAsyncDisposable
         _dataSource = dataSource;
         _writer = writer;
         Log = new LogStore(dataSource);
+        Projections = new ProjectionReader(dataSource);
+        AccessHistory = new AccessHistoryProjector(this, dataSource);
     }
 
     /// <summary>Gets the read side of the Merkle log: tiles, entry bundles, proofs and checkpoints.</summary>
     public LogStore Log { get; }
+
+    /// <summary>Gets the projections: consent state and record index (inline) and access history (asynchronous).</summary>
+    public ProjectionReader Projections { get; }
+
+    /// <summary>Gets the asynchronous projector of each patient's history; the host runs it (<see cref="AccessHistoryProjector.RunAsync"/>).</summary>
+    public AccessHistoryProjector AccessHistory { get; }
 
     /// <summary>Gets the number of group commits so far (events appended ÷ commits = average batch).</summary>
     public long Commits => _writer.Commits;
@@ -105,7 +114,7 @@ public sealed class EventStore : IAsyncDisposable
         foreach (var entry in entries)
         {
             var bytes = entry.ToCanonicalBytes();
-            events.Add(new PendingEvent(entry.Id, entry.Type.ToString(), bytes, TreeHash.OfLeaf(bytes)));
+            events.Add(new PendingEvent(entry, bytes, TreeHash.OfLeaf(bytes)));
         }
 
         return _writer.AppendAsync(new PendingAppend(streamId, expected, events.MoveToImmutable()), cancellationToken);
@@ -167,6 +176,18 @@ public sealed class EventStore : IAsyncDisposable
     /// <returns>Every event from <paramref name="fromPosition"/> on, in order, without end.</returns>
     public async IAsyncEnumerable<RecordedEvent> SubscribeAsync(long fromPosition, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        await foreach (var page in SubscribePagesAsync(fromPosition, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var e in page)
+            {
+                yield return e;
+            }
+        }
+    }
+
+    /// <summary>Follows the log page by page (at most 512 events each), for consumers that apply events in batches.</summary>
+    internal async IAsyncEnumerable<IReadOnlyList<RecordedEvent>> SubscribePagesAsync(long fromPosition, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(fromPosition);
         var listener = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (listener.ConfigureAwait(false))
@@ -179,15 +200,14 @@ public sealed class EventStore : IAsyncDisposable
             var position = fromPosition;
             while (true)
             {
-                var read = 0;
-                await foreach (var e in ReadAllAsync(position, ReadDirection.Forward, PageSize, cancellationToken).ConfigureAwait(false))
+                var page = await ReadAllAsync(position, ReadDirection.Forward, PageSize, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+                if (page.Count > 0)
                 {
-                    read++;
-                    position = e.Position + 1;
-                    yield return e;
+                    position = page[^1].Position + 1;
+                    yield return page;
                 }
 
-                if (read < PageSize)
+                if (page.Count < PageSize)
                 {
                     // A notification may have arrived while reading; a bounded wait covers that race and lost notifications.
                     await listener.WaitAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);

@@ -27,6 +27,8 @@ internal sealed partial class AuditLogService(Infrastructure infrastructure, Aud
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The asynchronous projections follow the log on their own; checkpoints are cut on the timer.
+        var projector = Store.AccessHistory.RunAsync(stoppingToken);
         using var timer = new PeriodicTimer(options.CheckpointInterval);
         try
         {
@@ -38,6 +40,8 @@ internal sealed partial class AuditLogService(Infrastructure infrastructure, Aud
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+
+        await projector;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

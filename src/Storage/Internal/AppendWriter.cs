@@ -334,6 +334,11 @@ internal sealed class AppendWriter : IAsyncDisposable
                 },
             },
         };
+        foreach (var projection in InlineProjections.Commands(accepted))
+        {
+            batch.BatchCommands.Add(projection);
+        }
+
         await using (batch.ConfigureAwait(false))
         {
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

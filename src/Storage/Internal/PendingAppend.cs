@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using IdentityEhr.AuditLog.Entries;
 using IdentityEhr.AuditLog.Merkle;
 using IdentityEhr.Storage.Events;
 
@@ -10,4 +11,9 @@ internal sealed record PendingAppend(string StreamId, ExpectedVersion Expected, 
     public TaskCompletionSource<AppendResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
-internal readonly record struct PendingEvent(Guid Id, string Type, byte[] Bytes, TreeHash LeafHash);
+internal readonly record struct PendingEvent(AuditEntry Entry, byte[] Bytes, TreeHash LeafHash)
+{
+    public Guid Id => Entry.Id;
+
+    public string Type => Entry.Type.ToString();
+}

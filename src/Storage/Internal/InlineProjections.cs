@@ -1,0 +1,89 @@
+using IdentityEhr.AuditLog.Entries;
+using Npgsql;
+
+namespace IdentityEhr.Storage.Internal;
+
+/// <summary>
+/// The projections written inside the append transaction, so they never lag the log: consent state and the record index.
+/// A decision that reads them sees exactly the events committed before it.
+/// </summary>
+internal static class InlineProjections
+{
+    public static IEnumerable<NpgsqlBatchCommand> Commands(IReadOnlyList<(long Position, string Stream, long Version, PendingEvent Event)> accepted)
+    {
+        // One row per key per statement (ON CONFLICT cannot touch a row twice), so fold each batch per key first.
+        var registered = new Dictionary<string, (string? Patient, long Position)>(StringComparer.Ordinal);
+        var revoked = new Dictionary<string, (string? Patient, long Position)>(StringComparer.Ordinal);
+        var stored = new Dictionary<string, (string? Patient, int Versions, long First, long Last)>(StringComparer.Ordinal);
+        var erased = new Dictionary<string, (string? Patient, long Position)>(StringComparer.Ordinal);
+        foreach (var (position, _, _, pending) in accepted)
+        {
+            var entry = pending.Entry;
+            switch (entry.Type)
+            {
+                case AuditEventType.ConsentRegistered when entry.Consent is { } consent:
+                    registered.TryAdd(consent, (entry.Subject, position));
+                    break;
+                case AuditEventType.ConsentRevoked when entry.Consent is { } consent:
+                    revoked[consent] = (entry.Subject, position);
+                    break;
+                case AuditEventType.RecordStored when entry.Record is { } record:
+                    stored[record] = stored.TryGetValue(record, out var s) ? (s.Patient, s.Versions + 1, s.First, position) : (entry.Subject, 1, position, position);
+                    break;
+                case AuditEventType.RecordErased when entry.Record is { } record:
+                    erased[record] = (entry.Subject, position);
+                    break;
+            }
+        }
+
+        if (registered.Count > 0)
+        {
+            yield return Command(
+                "INSERT INTO consent_state (consent, patient, revoked, registered_position) " +
+                "SELECT c, p, false, r FROM unnest($1::text[], $2::text[], $3::bigint[]) AS x(c, p, r) " +
+                "ON CONFLICT (consent) DO UPDATE SET registered_position = coalesce(consent_state.registered_position, EXCLUDED.registered_position), " +
+                "patient = coalesce(consent_state.patient, EXCLUDED.patient)",
+                registered.Keys.ToArray(), registered.Values.Select(v => v.Patient).ToArray(), registered.Values.Select(v => v.Position).ToArray());
+        }
+
+        if (revoked.Count > 0)
+        {
+            yield return Command(
+                "INSERT INTO consent_state (consent, patient, revoked, revoked_position) " +
+                "SELECT c, p, true, r FROM unnest($1::text[], $2::text[], $3::bigint[]) AS x(c, p, r) " +
+                "ON CONFLICT (consent) DO UPDATE SET revoked = true, revoked_position = coalesce(consent_state.revoked_position, EXCLUDED.revoked_position)",
+                revoked.Keys.ToArray(), revoked.Values.Select(v => v.Patient).ToArray(), revoked.Values.Select(v => v.Position).ToArray());
+        }
+
+        if (stored.Count > 0)
+        {
+            yield return Command(
+                "INSERT INTO record_index (record, patient, versions, first_position, last_position) " +
+                "SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::bigint[], $5::bigint[]) " +
+                "ON CONFLICT (record) DO UPDATE SET versions = record_index.versions + EXCLUDED.versions, last_position = EXCLUDED.last_position, " +
+                "first_position = coalesce(record_index.first_position, EXCLUDED.first_position), patient = coalesce(record_index.patient, EXCLUDED.patient)",
+                stored.Keys.ToArray(), stored.Values.Select(v => v.Patient).ToArray(), stored.Values.Select(v => v.Versions).ToArray(),
+                stored.Values.Select(v => v.First).ToArray(), stored.Values.Select(v => v.Last).ToArray());
+        }
+
+        if (erased.Count > 0)
+        {
+            yield return Command(
+                "INSERT INTO record_index (record, patient, versions, erased_position) " +
+                "SELECT r, p, 0, e FROM unnest($1::text[], $2::text[], $3::bigint[]) AS x(r, p, e) " +
+                "ON CONFLICT (record) DO UPDATE SET erased_position = EXCLUDED.erased_position",
+                erased.Keys.ToArray(), erased.Values.Select(v => v.Patient).ToArray(), erased.Values.Select(v => v.Position).ToArray());
+        }
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params Array[] arrays)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var array in arrays)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = array });
+        }
+
+        return command;
+    }
+}
