@@ -230,7 +230,7 @@ public sealed class LogEndpointTests(PostgresFixture postgres, AnvilFixture anvi
     [Fact]
     public async Task Ehr_log_verify_reports_a_tile_changed_in_SQL_while_the_entries_still_match_the_checkpoint()
     {
-        await SqlAsync("UPDATE tiles SET hashes = overlay(hashes placing '\\x00'::bytea from 1 for 1) WHERE level = 0 AND idx = 1");
+        await SqlAsync("UPDATE tiles SET hashes = set_byte(hashes, 0, get_byte(hashes, 0) # 1) WHERE level = 0 AND idx = 1");
 
         var (exit, output, _) = await Cli.RunAsync("log", "verify", "--key", Key, "--json");
 

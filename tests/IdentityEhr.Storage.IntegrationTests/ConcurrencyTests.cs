@@ -65,4 +65,32 @@ public sealed class ConcurrencyTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(EventStoreTests.ReferenceRoot([.. all.Select(e => TreeHash.OfLeaf(e.EntryBytes.Span))]), state.Root);
         Assert.True(store.Commits < Total / EventsPerAppend, $"{store.Commits} commits for {Total / EventsPerAppend} appends: no group commit");
     }
+
+    [Fact]
+    public async Task Two_stores_writing_one_database_interleave_without_gaps_and_the_log_verifies()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var second = await EventStore.OpenAsync(new EventStoreOptions { ConnectionString = _schema!.ConnectionString }, ct);
+        var stores = new[] { _store!, second };
+
+        // Each store's writer must notice the other's commits (the head moved) and fall back to reading the state.
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(a => Task.Run(async () =>
+        {
+            var list = new List<AppendResult>();
+            for (var i = 0; i < 20; i++)
+            {
+                list.Add(await stores[a % 2].AppendAsync($"two:{a}", ExpectedVersion.Any, Entries.Many(5, offset: (a * 1000) + (i * 5)), ct));
+            }
+
+            return list;
+        }, ct)));
+
+        var positions = results.SelectMany(r => r).SelectMany(r => Enumerable.Range(0, r.Count).Select(i => r.FirstPosition + i)).Order().ToList();
+        var verification = await _store!.Log.VerifyAsync(cancellationToken: ct);
+        var state = await _store.Log.GetTreeStateAsync(ct);
+
+        Assert.Equal(Enumerable.Range(0, 1600).Select(i => (long)i), positions);
+        Assert.Equal(1600UL, state.TreeSize);
+        Assert.Empty(verification.Findings);
+    }
 }

@@ -3,7 +3,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using IdentityEhr.AuditLog.Merkle;
-using IdentityEhr.Credentials.Jcs;
 using IdentityEhr.Identity.Dids;
 
 namespace IdentityEhr.AuditLog.Entries;
@@ -25,6 +24,8 @@ public sealed record AuditEntry
     private const int MaxDidLength = 512;
     private const int MaxIdentifierLength = 256;
     private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
+    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly string[] s_members = ["actor", "consent", "evidence", "id", "purpose", "reason", "record", "subject", "time", "type", "v"];
     private static readonly string[] s_evidenceMembers =
@@ -71,38 +72,41 @@ public sealed record AuditEntry
             throw new ArgumentException($"The audit entry's '{member}' is invalid: {error}.");
         }
 
+        // Written straight in JCS form: members in code-unit order, no whitespace, and every value is ASCII that Validate has
+        // checked (DIDs, identifiers without spaces or controls, hex, UUID, time), where JCS escapes only '"' and '\\' — as the
+        // relaxed encoder does. The tests compare this with the general canonicalizer; parsing re-checks it on every read.
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
         {
             writer.WriteStartObject();
-            writer.WriteNumber("v", FormatVersion);
-            writer.WriteString("type", Type.ToString());
-            writer.WriteString("id", Id.ToString("D"));
-            writer.WriteString("time", Time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture));
             writer.WriteString("actor", Actor);
-            WriteOptional(writer, "subject", Subject);
-            WriteOptional(writer, "record", Record);
             WriteOptional(writer, "consent", Consent);
-            WriteOptional(writer, "purpose", Purpose);
-            WriteOptional(writer, "reason", Reason);
             if (Evidence is { IsEmpty: false } e)
             {
                 writer.WriteStartObject("evidence");
-                WriteOptional(writer, "presentation", e.Presentation);
                 WriteOptional(writer, "credential", e.Credential);
                 WriteOptional(writer, "holder", e.Holder);
                 WriteOptional(writer, "holderVersion", e.HolderVersion);
                 WriteOptional(writer, "issuer", e.Issuer);
                 WriteOptional(writer, "issuerVersion", e.IssuerVersion);
-                WriteOptional(writer, "statusList", e.StatusList);
+                WriteOptional(writer, "presentation", e.Presentation);
                 WriteOptional(writer, "statedReason", e.StatedReason);
+                WriteOptional(writer, "statusList", e.StatusList);
                 writer.WriteEndObject();
             }
 
+            writer.WriteString("id", Id.ToString("D"));
+            WriteOptional(writer, "purpose", Purpose);
+            WriteOptional(writer, "reason", Reason);
+            WriteOptional(writer, "record", Record);
+            WriteOptional(writer, "subject", Subject);
+            writer.WriteString("time", Time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture));
+            writer.WriteString("type", Type.ToString());
+            writer.WriteNumber("v", FormatVersion);
             writer.WriteEndObject();
         }
 
-        var canonical = JsonCanonicalizer.Canonicalize(buffer.WrittenSpan);
+        var canonical = buffer.WrittenSpan.ToArray();
         if (canonical.Length > MaxLength)
         {
             throw new ArgumentException($"The audit entry is {canonical.Length} bytes; at most {MaxLength} are allowed.");

@@ -4,7 +4,6 @@ using IdentityEhr.AuditLog.Merkle;
 using IdentityEhr.AuditLog.Tiles;
 using IdentityEhr.Storage.Events;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace IdentityEhr.Storage.Internal;
 
@@ -20,11 +19,17 @@ namespace IdentityEhr.Storage.Internal;
 /// </remarks>
 internal sealed class AppendWriter : IAsyncDisposable
 {
+    /// <summary>The SQLSTATE <c>ehr_advance_head</c> raises when another writer moved the tree head first.</summary>
+    private const string HeadMoved = "EHR01";
+
+    private const int MaxCachedStreams = 100_000;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly Channel<PendingAppend> _queue;
     private readonly int _maxBatchEvents;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
+    private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
     private NpgsqlConnection? _connection;
     private TileAppender? _edge;
 
@@ -121,7 +126,79 @@ internal sealed class AppendWriter : IAsyncDisposable
     private async Task CommitAsync(List<PendingAppend> batch, CancellationToken cancellationToken)
     {
         _connection ??= await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var connection = _connection;
+
+        // Fast path, one round trip: when this writer made the last commit it knows the tree edge and the versions of the
+        // streams it wrote. The commit starts by moving the head from the size it expects (ehr_advance_head), so if another
+        // writer got in between, or an event id was stored before (a retry), the whole transaction fails and nothing is written;
+        // then the full path reads what it needs and decides.
+        var outcomes = _edge is { } edge && batch.All(a => _versions.ContainsKey(a.StreamId))
+            ? await TryCommitFromCacheAsync(batch, edge, cancellationToken).ConfigureAwait(false)
+            : null;
+        outcomes ??= await CommitWithReadsAsync(batch, cancellationToken).ConfigureAwait(false);
+        Commits++;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (outcomes[i].Failure is { } failure)
+            {
+                batch[i].Completion.TrySetException(failure);
+            }
+            else
+            {
+                batch[i].Completion.TrySetResult(outcomes[i].Result!);
+            }
+        }
+    }
+
+    private async Task<Outcome[]?> TryCommitFromCacheAsync(List<PendingAppend> batch, TileAppender edge, CancellationToken cancellationToken)
+    {
+        var versions = batch.Select(a => a.StreamId).Distinct(StringComparer.Ordinal).ToDictionary(s => s, s => _versions[s], StringComparer.Ordinal);
+        var existing = new Dictionary<Guid, (long Position, string Stream, long Version)>();
+        var (outcomes, accepted) = SequenceAll(batch, edge.TreeSize, versions, existing);
+        if (outcomes.Any(o => o.Failure is not null))
+        {
+            // A conflict may be a retry of events already stored, which only the full path can see; let it decide.
+            return null;
+        }
+
+        var next = edge.Append([.. accepted.Select(a => a.Event.LeafHash)], out var tiles);
+        var commands = new NpgsqlBatch(_connection!);
+        await using (commands.ConfigureAwait(false))
+        {
+            commands.BatchCommands.Add(new NpgsqlBatchCommand("SELECT ehr_advance_head($1, $2, $3)")
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter { Value = checked((long)edge.TreeSize) },
+                    new NpgsqlParameter { Value = checked((long)next.TreeSize) },
+                    new NpgsqlParameter { Value = next.Root().ToArray() },
+                },
+            });
+            foreach (var command in Writes(versions, accepted, tiles, next))
+            {
+                commands.BatchCommands.Add(command);
+            }
+
+            try
+            {
+                // Without an explicit transaction a batch runs as one implicit transaction, committed at its end.
+                await commands.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or HeadMoved)
+            {
+                _edge = null;
+                _versions.Clear();
+                return null;
+            }
+        }
+
+        _edge = next;
+        Remember(versions);
+        return outcomes;
+    }
+
+    private async Task<Outcome[]> CommitWithReadsAsync(List<PendingAppend> batch, CancellationToken cancellationToken)
+    {
+        var connection = _connection!;
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
@@ -132,19 +209,29 @@ internal sealed class AppendWriter : IAsyncDisposable
                 throw new AuditLogIntegrityException($"the stored tiles give a different root than log_state at tree size {size}");
             }
 
-            var outcomes = new Outcome[batch.Count];
-            var accepted = new List<(long Position, string Stream, long Version, PendingEvent Event)>();
-            for (var i = 0; i < batch.Count; i++)
-            {
-                outcomes[i] = Sequence(batch[i], size + (ulong)accepted.Count, versions, existing, accepted);
-            }
-
+            var (outcomes, accepted) = SequenceAll(batch, size, versions, existing);
             if (accepted.Count > 0)
             {
-                await CopyEventsAsync(connection, accepted, cancellationToken).ConfigureAwait(false);
-                var leaves = accepted.Select(a => a.Event.LeafHash).ToArray();
-                var next = edge.Append(leaves, out var tiles);
-                await WriteTreeAsync(connection, transaction, versions, accepted, tiles, next, cancellationToken).ConfigureAwait(false);
+                var next = edge.Append([.. accepted.Select(a => a.Event.LeafHash)], out var tiles);
+                var commands = new NpgsqlBatch(connection, transaction);
+                await using (commands.ConfigureAwait(false))
+                {
+                    commands.BatchCommands.Add(new NpgsqlBatchCommand("UPDATE log_state SET tree_size = $1, root = $2 WHERE id = 0")
+                    {
+                        Parameters =
+                        {
+                            new NpgsqlParameter { Value = checked((long)next.TreeSize) },
+                            new NpgsqlParameter { Value = next.Root().ToArray() },
+                        },
+                    });
+                    foreach (var command in Writes(versions, accepted, tiles, next))
+                    {
+                        commands.BatchCommands.Add(command);
+                    }
+
+                    await commands.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 edge = next;
             }
@@ -154,18 +241,35 @@ internal sealed class AppendWriter : IAsyncDisposable
             }
 
             _edge = edge;
-            Commits++;
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (outcomes[i].Failure is { } failure)
-                {
-                    batch[i].Completion.TrySetException(failure);
-                }
-                else
-                {
-                    batch[i].Completion.TrySetResult(outcomes[i].Result!);
-                }
-            }
+            Remember(versions);
+            return outcomes;
+        }
+    }
+
+    private static (Outcome[] Outcomes, List<(long Position, string Stream, long Version, PendingEvent Event)> Accepted) SequenceAll(
+        List<PendingAppend> batch, ulong size, Dictionary<string, long> versions, Dictionary<Guid, (long Position, string Stream, long Version)> existing)
+    {
+        var outcomes = new Outcome[batch.Count];
+        var accepted = new List<(long Position, string Stream, long Version, PendingEvent Event)>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            outcomes[i] = Sequence(batch[i], size + (ulong)accepted.Count, versions, existing, accepted);
+        }
+
+        return (outcomes, accepted);
+    }
+
+    /// <summary>Keeps the stream versions this writer knows, bounded: an unknown stream only costs the full path once.</summary>
+    private void Remember(Dictionary<string, long> versions)
+    {
+        if (_versions.Count + versions.Count > MaxCachedStreams)
+        {
+            _versions.Clear();
+        }
+
+        foreach (var (stream, version) in versions)
+        {
+            _versions[stream] = version;
         }
     }
 
@@ -276,78 +380,54 @@ internal sealed class AppendWriter : IAsyncDisposable
         return TileAppender.Restore(size, tiles);
     }
 
-    private static async Task CopyEventsAsync(NpgsqlConnection connection, List<(long Position, string Stream, long Version, PendingEvent Event)> accepted, CancellationToken cancellationToken)
+    /// <summary>The writes of a commit, after the head has moved: events, streams, tiles, inline projections, notification.</summary>
+    private static IEnumerable<NpgsqlBatchCommand> Writes(
+        Dictionary<string, long> versions, List<(long Position, string Stream, long Version, PendingEvent Event)> accepted,
+        IReadOnlyList<Tile> tiles, TileAppender next)
     {
-        var importer = await connection.BeginBinaryImportAsync(
-            "COPY events (position, event_id, stream_id, stream_version, event_type, entry) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
-        await using (importer.ConfigureAwait(false))
+        // Arrays bind in binary, as COPY would, and keep every write in the same round trip.
+        yield return new NpgsqlBatchCommand(
+            "INSERT INTO events (position, event_id, stream_id, stream_version, event_type, entry) " +
+            "SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::bytea[])")
         {
-            foreach (var (position, stream, version, e) in accepted)
+            Parameters =
             {
-                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(position, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(e.Id, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(stream, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(version, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(e.Type, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(e.Bytes, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
-            }
-
-            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task WriteTreeAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Dictionary<string, long> versions,
-        List<(long Position, string Stream, long Version, PendingEvent Event)> accepted, IReadOnlyList<Tile> tiles, TileAppender next,
-        CancellationToken cancellationToken)
-    {
-        var streams = accepted.Select(a => a.Stream).Distinct(StringComparer.Ordinal).ToArray();
-        var batch = new NpgsqlBatch(connection, transaction)
-        {
-            BatchCommands =
-            {
-                new NpgsqlBatchCommand(
-                    "INSERT INTO streams (stream_id, version) SELECT * FROM unnest($1::text[], $2::bigint[]) " +
-                    "ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version")
-                {
-                    Parameters =
-                    {
-                        new NpgsqlParameter { Value = streams },
-                        new NpgsqlParameter { Value = streams.Select(s => versions[s]).ToArray() },
-                    },
-                },
-                TileQueries.Upsert(tiles),
-                new NpgsqlBatchCommand("UPDATE log_state SET tree_size = $1, root = $2 WHERE id = 0")
-                {
-                    Parameters =
-                    {
-                        new NpgsqlParameter { Value = checked((long)next.TreeSize) },
-                        new NpgsqlParameter { Value = next.Root().ToArray() },
-                    },
-                },
-
-                // Delivered at commit; subscribers wake and read from their position.
-                new NpgsqlBatchCommand($"SELECT pg_notify('{EventStore.NotificationChannel}', $1)")
-                {
-                    Parameters = { new NpgsqlParameter { Value = next.TreeSize.ToString(System.Globalization.CultureInfo.InvariantCulture) } },
-                },
+                new NpgsqlParameter { Value = accepted.Select(a => a.Position).ToArray() },
+                new NpgsqlParameter { Value = accepted.Select(a => a.Event.Id).ToArray() },
+                new NpgsqlParameter { Value = accepted.Select(a => a.Stream).ToArray() },
+                new NpgsqlParameter { Value = accepted.Select(a => a.Version).ToArray() },
+                new NpgsqlParameter { Value = accepted.Select(a => a.Event.Type).ToArray() },
+                new NpgsqlParameter { Value = accepted.Select(a => a.Event.Bytes).ToArray() },
             },
         };
+        var streams = accepted.Select(a => a.Stream).Distinct(StringComparer.Ordinal).ToArray();
+        yield return new NpgsqlBatchCommand(
+            "INSERT INTO streams (stream_id, version) SELECT * FROM unnest($1::text[], $2::bigint[]) " +
+            "ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version")
+        {
+            Parameters =
+            {
+                new NpgsqlParameter { Value = streams },
+                new NpgsqlParameter { Value = streams.Select(s => versions[s]).ToArray() },
+            },
+        };
+        yield return TileQueries.Upsert(tiles);
         foreach (var projection in InlineProjections.Commands(accepted))
         {
-            batch.BatchCommands.Add(projection);
+            yield return projection;
         }
 
-        await using (batch.ConfigureAwait(false))
+        // Delivered at commit; subscribers wake and read from their position.
+        yield return new NpgsqlBatchCommand($"SELECT pg_notify('{EventStore.NotificationChannel}', $1)")
         {
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+            Parameters = { new NpgsqlParameter { Value = next.TreeSize.ToString(System.Globalization.CultureInfo.InvariantCulture) } },
+        };
     }
 
     private async Task ResetAsync()
     {
         _edge = null;
+        _versions.Clear();
         if (_connection is { } connection)
         {
             _connection = null;

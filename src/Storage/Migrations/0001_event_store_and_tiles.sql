@@ -24,6 +24,18 @@ CREATE TABLE log_state (
 );
 INSERT INTO log_state (id, tree_size, root) VALUES (0, 0, decode('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'hex'));
 
+-- Moves the tree head from the size a writer expects, or fails the whole transaction when another writer moved it first.
+-- The single-round-trip commit of the event store starts with it, so the row lock also serializes writers.
+CREATE FUNCTION ehr_advance_head(expected_size bigint, new_size bigint, new_root bytea) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE log_state SET tree_size = new_size, root = new_root WHERE id = 0 AND tree_size = expected_size;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'the tree head is no longer at size %', expected_size USING ERRCODE = 'EHR01';
+    END IF;
+END
+$$;
+
 -- C2SP tlog-tiles hash tiles: the latest (widest) content of each tile; a partial tile's hashes never change as it fills.
 CREATE TABLE tiles (
     level  smallint NOT NULL CHECK (level BETWEEN 0 AND 63),
@@ -31,6 +43,8 @@ CREATE TABLE tiles (
     hashes bytea    NOT NULL CHECK (length(hashes) BETWEEN 32 AND 8192 AND length(hashes) % 32 = 0),
     PRIMARY KEY (level, idx)
 );
+-- Hashes do not compress: skip the attempt (TOAST stores the 8 KiB rows out of line either way).
+ALTER TABLE tiles ALTER COLUMN hashes SET STORAGE EXTERNAL;
 
 -- Signed C2SP tlog-checkpoint notes, one per tree size.
 CREATE TABLE checkpoints (
