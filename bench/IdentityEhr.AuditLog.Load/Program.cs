@@ -19,7 +19,7 @@ using NpgsqlTypes;
 
 const int Appenders = 64;
 const int EventsPerAppender = 10_000;
-var eventsPerAppend = args.Length >= 2 && args[0] == "--events-per-append" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1;
+int[] perAppend = args.Length >= 2 && args[0] == "--events-per-append" ? [int.Parse(args[1], CultureInfo.InvariantCulture)] : [1, 10, 50];
 var appendOnly = args.Contains("--append-only");
 
 var directory = ThrowawayDirectory.Create("auditlogbench");
@@ -27,82 +27,100 @@ var cluster = await PostgresCluster.StartAsync(new PostgresClusterOptions { Dire
 var admin = cluster.ConnectionString;
 Console.WriteLine($"PostgreSQL {cluster.ServerVersion}, fsync={await ScalarAsync(admin, "SHOW fsync")}, synchronous_commit={await ScalarAsync(admin, "SHOW synchronous_commit")}");
 
-// 1. Sustained append + integrate, 64 appenders.
-var appendSchema = await SchemaAsync(admin, "append");
-var entries = Enumerable.Range(0, Appenders).Select(a => Enumerable.Range(0, EventsPerAppender).Select(i => Entry(a, i)).ToArray()).ToArray();
-var memory = new List<(double Progress, long Heap)>();
-long appended = 0;
-double appendRate;
-long commits;
-await using (var store = await EventStore.OpenAsync(new EventStoreOptions { ConnectionString = appendSchema }))
+// 1. Sustained append + integrate, 64 appenders, for each number of events per append; each against raw COPY of the same rows.
+var throughput = new List<(int PerAppend, double Rate, long Commits, int Batch, double CopyRate, long HeapAt20, long HeapAtEnd)>();
+(Guid Id, string Type, byte[] Bytes, string Stream, long Version)[] rows = [];
+foreach (var eventsPerAppend in perAppend)
 {
-    var clock = Stopwatch.StartNew();
-    using var sampling = new CancellationTokenSource();
-    var sampler = Task.Run(async () =>
+    var appendSchema = await SchemaAsync(admin, $"append{eventsPerAppend}");
+    GC.Collect();
+    var memory = new List<(double Progress, long Heap)>();
+    long appended = 0;
+    double appendRate;
+    long commits;
+    await using (var store = await EventStore.OpenAsync(new EventStoreOptions { ConnectionString = appendSchema }))
     {
-        while (!sampling.IsCancellationRequested)
+        var clock = Stopwatch.StartNew();
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
         {
-            memory.Add((Interlocked.Read(ref appended) / (double)(Appenders * EventsPerAppender), GC.GetTotalMemory(forceFullCollection: false)));
-            await Task.Delay(250);
-        }
-    });
-    await Task.WhenAll(Enumerable.Range(0, Appenders).Select(a => Task.Run(async () =>
-    {
-        for (var i = 0; i < EventsPerAppender; i += eventsPerAppend)
-        {
-            await store.AppendAsync($"patient:{a}", ExpectedVersion.Any, entries[a][i..(i + eventsPerAppend)]);
-            Interlocked.Add(ref appended, eventsPerAppend);
-        }
-    })));
-    clock.Stop();
-    await sampling.CancelAsync();
-    await sampler;
-    appendRate = Appenders * EventsPerAppender / clock.Elapsed.TotalSeconds;
-    commits = store.Commits;
-}
-
-// Baseline: raw COPY of the same rows (same bytes, same table definition) in transactions of the batch size the group commit
-// reached, one after another, each durably committed.
-var batchSize = Math.Max(1, (int)(Appenders * EventsPerAppender / commits));
-var copySchema = await SchemaAsync(admin, "copy");
-var rows = entries.SelectMany((list, a) => list.Select((e, i) => (Entry: e, Bytes: e.ToCanonicalBytes(), Stream: $"patient:{a}", Version: (long)i + 1))).ToArray();
-await ExecuteAsync(copySchema, """
-    CREATE TABLE events (position bigint PRIMARY KEY, event_id uuid NOT NULL UNIQUE, stream_id text NOT NULL, stream_version bigint NOT NULL,
-      event_type text NOT NULL, entry bytea NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now(), UNIQUE (stream_id, stream_version))
-    """);
-double copyRate;
-await using (var connection = new NpgsqlConnection(copySchema))
-{
-    await connection.OpenAsync();
-    var clock = Stopwatch.StartNew();
-    for (var start = 0; start < rows.Length; start += batchSize)
-    {
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var importer = await connection.BeginBinaryImportAsync("COPY events (position, event_id, stream_id, stream_version, event_type, entry) FROM STDIN (FORMAT BINARY)"))
-        {
-            for (var i = start; i < Math.Min(rows.Length, start + batchSize); i++)
+            while (!sampling.IsCancellationRequested)
             {
-                await importer.StartRowAsync();
-                await importer.WriteAsync((long)i, NpgsqlDbType.Bigint);
-                await importer.WriteAsync(rows[i].Entry.Id, NpgsqlDbType.Uuid);
-                await importer.WriteAsync(rows[i].Stream, NpgsqlDbType.Text);
-                await importer.WriteAsync(rows[i].Version, NpgsqlDbType.Bigint);
-                await importer.WriteAsync(rows[i].Entry.Type.ToString(), NpgsqlDbType.Text);
-                await importer.WriteAsync(rows[i].Bytes, NpgsqlDbType.Bytea);
+                memory.Add((Interlocked.Read(ref appended) / (double)(Appenders * EventsPerAppender), GC.GetTotalMemory(forceFullCollection: false)));
+                await Task.Delay(250);
             }
-
-            await importer.CompleteAsync();
-        }
-
-        await transaction.CommitAsync();
+        });
+        await Task.WhenAll(Enumerable.Range(0, Appenders).Select(a => Task.Run(async () =>
+        {
+            for (var i = 0; i < EventsPerAppender; i += eventsPerAppend)
+            {
+                // Entries are made as they are appended, so the heap measured is the store's, not a pile of prepared input.
+                await store.AppendAsync($"patient:{a}", ExpectedVersion.Any, [.. Enumerable.Range(i, eventsPerAppend).Select(n => Entry(a, n))]);
+                Interlocked.Add(ref appended, eventsPerAppend);
+            }
+        })));
+        clock.Stop();
+        await sampling.CancelAsync();
+        await sampler;
+        appendRate = Appenders * EventsPerAppender / clock.Elapsed.TotalSeconds;
+        commits = store.Commits;
     }
 
-    copyRate = rows.Length / clock.Elapsed.TotalSeconds;
+    // Baseline: raw COPY of the same rows (same bytes, same table definition) in transactions of the batch size the group commit
+    // reached, one after another, each durably committed.
+    var batchSize = Math.Max(1, (int)(Appenders * EventsPerAppender / commits));
+    var copySchema = await SchemaAsync(admin, $"copy{eventsPerAppend}");
+    // The same rows: read back from the store, untimed.
+    rows = await ReadRowsAsync(appendSchema);
+    await ExecuteAsync(copySchema, """
+        CREATE TABLE events (position bigint PRIMARY KEY, event_id uuid NOT NULL UNIQUE, stream_id text NOT NULL, stream_version bigint NOT NULL,
+          event_type text NOT NULL, entry bytea NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now(), UNIQUE (stream_id, stream_version))
+        """);
+    double copyRate;
+    await using (var connection = new NpgsqlConnection(copySchema))
+    {
+        await connection.OpenAsync();
+        var clock = Stopwatch.StartNew();
+        for (var start = 0; start < rows.Length; start += batchSize)
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using (var importer = await connection.BeginBinaryImportAsync("COPY events (position, event_id, stream_id, stream_version, event_type, entry) FROM STDIN (FORMAT BINARY)"))
+            {
+                for (var i = start; i < Math.Min(rows.Length, start + batchSize); i++)
+                {
+                    await importer.StartRowAsync();
+                    await importer.WriteAsync((long)i, NpgsqlDbType.Bigint);
+                    await importer.WriteAsync(rows[i].Id, NpgsqlDbType.Uuid);
+                    await importer.WriteAsync(rows[i].Stream, NpgsqlDbType.Text);
+                    await importer.WriteAsync(rows[i].Version, NpgsqlDbType.Bigint);
+                    await importer.WriteAsync(rows[i].Type, NpgsqlDbType.Text);
+                    await importer.WriteAsync(rows[i].Bytes, NpgsqlDbType.Bytea);
+                }
+
+                await importer.CompleteAsync();
+            }
+
+            await transaction.CommitAsync();
+        }
+
+        copyRate = rows.Length / clock.Elapsed.TotalSeconds;
+    }
+
+    var heapAt20 = memory.Where(m => m.Progress >= 0.2).Select(m => m.Heap).DefaultIfEmpty(0).First();
+    throughput.Add((eventsPerAppend, appendRate, commits, batchSize, copyRate, heapAt20, memory.Select(m => m.Heap).DefaultIfEmpty(0).Last()));
+    rows = [];
 }
 
+var baselineSchema = await SchemaAsync(admin, "baseline");
 if (appendOnly)
 {
-    Console.WriteLine($"append + integrate: {appendRate:N0} events/s ({commits:N0} commits, mean batch {batchSize:N0}); raw COPY {copyRate:N0} rows/s; ratio {appendRate / copyRate:0.00}");
+    foreach (var t in throughput)
+    {
+        Console.WriteLine($"{t.PerAppend} per append: {t.Rate:N0} events/s ({t.Commits:N0} commits, mean batch {t.Batch:N0}); raw COPY {t.CopyRate:N0} rows/s; ratio {t.Rate / t.CopyRate:0.00}");
+    }
+
+    await cluster.DisposeAsync();
+    Directory.Delete(directory, recursive: true);
     return;
 }
 
@@ -151,30 +169,25 @@ await using (var store = await EventStore.OpenAsync(new EventStoreOptions { Conn
     const int Seconds = 20;
     var started = Stopwatch.GetTimestamp();
     var inflight = new List<Task>(Rate * Seconds);
-    for (var n = 0; n < Rate * Seconds; n++)
+    var n = 0;
+    while (n < Rate * Seconds)
     {
-        // Open loop: the n-th append starts at n / rate seconds, whether or not earlier ones have finished.
-        var due = started + (long)(n * (double)Stopwatch.Frequency / Rate);
-        while (Stopwatch.GetTimestamp() < due)
+        // Open loop: every millisecond or so, start the appends that are due (the n-th at n / rate seconds), whether or not
+        // earlier ones have finished; latency is measured from the moment each was due.
+        await Task.Delay(1);
+        var now = Stopwatch.GetTimestamp();
+        for (; n < Rate * Seconds && started + (long)(n * (double)Stopwatch.Frequency / Rate) <= now; n++)
         {
-            if (due - Stopwatch.GetTimestamp() > Stopwatch.Frequency / 1000)
+            var due = started + (long)(n * (double)Stopwatch.Frequency / Rate);
+            var entry = Entry(1000, n);
+            var stream = $"patient:{n % 500}";
+            inflight.Add(Task.Run(async () =>
             {
-                await Task.Delay(1);
-            }
-            else
-            {
-                Thread.SpinWait(50);
-            }
+                var result = await store.AppendAsync(stream, ExpectedVersion.Any, [entry]);
+                latencies.Add(Stopwatch.GetElapsedTime(due).TotalMilliseconds);
+                pending.Enqueue((result.FirstPosition, due));
+            }));
         }
-
-        var entry = Entry(1000, n);
-        inflight.Add(Task.Run(async () =>
-        {
-            var start = Stopwatch.GetTimestamp();
-            var result = await store.AppendAsync($"patient:{n % 500}", ExpectedVersion.Any, [entry]);
-            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-            pending.Enqueue((result.FirstPosition, start));
-        }));
     }
 
     await Task.WhenAll(inflight);
@@ -186,8 +199,8 @@ await using (var store = await EventStore.OpenAsync(new EventStoreOptions { Conn
 
 // Baseline for latency: one single-row INSERT with a durable commit, one after another.
 var singleCommit = new List<double>();
-await ExecuteAsync(copySchema, "CREATE TABLE one_row (id bigint PRIMARY KEY, entry bytea NOT NULL)");
-await using (var connection = new NpgsqlConnection(copySchema))
+await ExecuteAsync(baselineSchema, "CREATE TABLE one_row (id bigint PRIMARY KEY, entry bytea NOT NULL)");
+await using (var connection = new NpgsqlConnection(baselineSchema))
 {
     await connection.OpenAsync();
     for (var i = 0; i < 2000; i++)
@@ -195,7 +208,7 @@ await using (var connection = new NpgsqlConnection(copySchema))
         var start = Stopwatch.GetTimestamp();
         await using var insert = new NpgsqlCommand("INSERT INTO one_row VALUES ($1, $2)", connection);
         insert.Parameters.Add(new NpgsqlParameter { Value = (long)i });
-        insert.Parameters.Add(new NpgsqlParameter { Value = rows[i].Bytes });
+        insert.Parameters.Add(new NpgsqlParameter { Value = Entry(0, i).ToCanonicalBytes() });
         await insert.ExecuteNonQueryAsync();
         singleCommit.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
     }
@@ -287,13 +300,18 @@ await using (var log = LogStore.Connect(bigSchema))
 Console.WriteLine();
 Console.WriteLine($"| target | measured | baseline (same run) | ratio |");
 Console.WriteLine($"|---|---|---|---|");
-Console.WriteLine($"| append + integrate, {Appenders} appenders × {EventsPerAppender:N0} events, {eventsPerAppend} event(s) per append | **{appendRate:N0} events/s** ({commits:N0} commits, mean batch {batchSize:N0} events) | raw COPY of the same rows into the same table, {batchSize:N0} rows per durable transaction: {copyRate:N0} rows/s | **{appendRate / copyRate:0.00}×** |");
+foreach (var t in throughput)
+{
+    Console.WriteLine($"| append + integrate, {Appenders} appenders × {EventsPerAppender:N0} events, {t.PerAppend} event(s) per append | **{t.Rate:N0} events/s** ({t.Commits:N0} commits, mean batch {t.Batch:N0} events) | raw COPY of the same rows into the same table, {t.Batch:N0} rows per durable transaction: {t.CopyRate:N0} rows/s | **{t.Rate / t.CopyRate:0.00}×** |");
+}
+
 Console.WriteLine($"| append latency at 5,000 events/s (1 event per append, open loop, 20 s) | p50 {Percentile(latencies, 50):0.00} ms, **p99 {Percentile(latencies, 99):0.00} ms** | one-row INSERT + durable commit: p50 {Percentile(singleCommit, 50):0.00} ms, p99 {Percentile(singleCommit, 99):0.00} ms | p99 {Percentile(latencies, 99) / Percentile(singleCommit, 99):0.00}× |");
 Console.WriteLine($"| append → signed checkpoint, interval 1 s | p50 {Percentile(toCheckpoint, 50):0} ms, **p99 {Percentile(toCheckpoint, 99):0} ms** ({toCheckpoint.Count:N0} appends) | the interval: 1,000 ms | p99 {Percentile(toCheckpoint, 99) / 1000:0.00}× |");
 Console.WriteLine($"| inclusion proof from tiles, tree of {BigTree:N0} (median of 2,000 random leaves, each verified) | **p50 {Percentile(proofTimes, 50):0.000} ms**, p99 {Percentile(proofTimes, 99):0.000} ms | one tile row by primary key: p50 {Percentile(tileLookups, 50):0.000} ms | {Percentile(proofTimes, 50) / Percentile(tileLookups, 50):0.00}× |");
-var first = memory.Where(m => m.Progress >= 0.2).Select(m => m.Heap).DefaultIfEmpty(0).First();
-var last = memory.Select(m => m.Heap).DefaultIfEmpty(0).Last();
-Console.WriteLine($"| memory while the tree grows (managed heap at 20% → 100% of the append run) | {first / 1048576.0:0.0} MiB → {last / 1048576.0:0.0} MiB | heap at 20% | {(first == 0 ? 0 : last / (double)first):0.00}× |");
+foreach (var t in throughput)
+{
+    Console.WriteLine($"| memory while the tree grows ({t.PerAppend} per append: managed heap at 20% → 100% of the run) | {t.HeapAt20 / 1048576.0:0.0} MiB → {t.HeapAtEnd / 1048576.0:0.0} MiB | heap at 20% | {(t.HeapAt20 == 0 ? 0 : t.HeapAtEnd / (double)t.HeapAt20):0.00}× |");
+}
 Console.WriteLine($"(10,000,000-leaf tiles built and copied in {buildClock.Elapsed.TotalSeconds:0.0} s)");
 
 await cluster.DisposeAsync();
@@ -316,6 +334,21 @@ static AuditEntry Entry(int appender, int n) => new()
     Purpose = "TREAT",
     Evidence = new AuditEvidence(Presentation: new string('a', 64), Credential: new string('b', 64), StatusList: new string('c', 64)),
 };
+
+static async Task<(Guid Id, string Type, byte[] Bytes, string Stream, long Version)[]> ReadRowsAsync(string connectionString)
+{
+    var list = new List<(Guid, string, byte[], string, long)>();
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand("SELECT event_id, event_type, entry, stream_id, stream_version FROM events ORDER BY position", connection);
+    await using var reader = await command.ExecuteReaderAsync();
+    while (await reader.ReadAsync())
+    {
+        list.Add((reader.GetGuid(0), reader.GetString(1), (byte[])reader[2], reader.GetString(3), reader.GetInt64(4)));
+    }
+
+    return [.. list];
+}
 
 static double Percentile(IEnumerable<double> values, int percentile)
 {

@@ -21,8 +21,16 @@ namespace IdentityEhr.Storage;
 /// </remarks>
 public sealed partial class LogStore : IAsyncDisposable
 {
+    private const int MaxCachedTiles = 4096;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
+
+    // Full tiles above level 0 never change and are few (1/256 of the level below): proofs read them from memory. Bounded.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<TileId, Tile> _fullTiles = new();
+
+    // The largest tree size seen; the tree only grows, so a proof for a size up to it needs no fresh read of the head.
+    private long _knownSize;
 
     internal LogStore(NpgsqlDataSource dataSource, bool ownsDataSource = false)
     {
@@ -53,7 +61,9 @@ public sealed partial class LogStore : IAsyncDisposable
             var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
-                return await ReadTreeStateAsync(connection, null, cancellationToken).ConfigureAwait(false);
+                var state = await ReadTreeStateAsync(connection, null, cancellationToken).ConfigureAwait(false);
+                InterlockedMax(ref _knownSize, checked((long)state.TreeSize));
+                return state;
             }
         });
 
@@ -91,8 +101,7 @@ public sealed partial class LogStore : IAsyncDisposable
     /// <exception cref="AuditLogIntegrityException">A tile the proof needs is missing or too short.</exception>
     public async Task<InclusionProof?> InclusionProofAsync(ulong leafIndex, ulong treeSize, CancellationToken cancellationToken = default)
     {
-        var state = await GetTreeStateAsync(cancellationToken).ConfigureAwait(false);
-        if (leafIndex >= treeSize || treeSize > state.TreeSize)
+        if (leafIndex >= treeSize || !await CoversAsync(treeSize, cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
@@ -109,8 +118,7 @@ public sealed partial class LogStore : IAsyncDisposable
     /// <exception cref="AuditLogIntegrityException">A tile the proof needs is missing or too short.</exception>
     public async Task<ConsistencyProof?> ConsistencyProofAsync(ulong oldSize, ulong newSize, CancellationToken cancellationToken = default)
     {
-        var state = await GetTreeStateAsync(cancellationToken).ConfigureAwait(false);
-        if (oldSize == 0 || oldSize > newSize || newSize > state.TreeSize)
+        if (oldSize == 0 || oldSize > newSize || !await CoversAsync(newSize, cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
@@ -125,8 +133,7 @@ public sealed partial class LogStore : IAsyncDisposable
     /// <returns>The root, or <see langword="null"/> when the size lies beyond the integrated tree.</returns>
     public async Task<TreeHash?> RootAtAsync(ulong treeSize, CancellationToken cancellationToken = default)
     {
-        var state = await GetTreeStateAsync(cancellationToken).ConfigureAwait(false);
-        if (treeSize > state.TreeSize)
+        if (!await CoversAsync(treeSize, cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
@@ -268,12 +275,60 @@ public sealed partial class LogStore : IAsyncDisposable
     internal Task<Dictionary<TileId, Tile>> ReadTilesAsync(IReadOnlyList<TileId> ids, CancellationToken cancellationToken) =>
         GuardAsync(async () =>
         {
+            var tiles = new Dictionary<TileId, Tile>(ids.Count);
+            var missing = new List<TileId>(ids.Count);
+            foreach (var id in ids)
+            {
+                if (_fullTiles.TryGetValue(id, out var cached))
+                {
+                    tiles[id] = cached;
+                }
+                else
+                {
+                    missing.Add(id);
+                }
+            }
+
+            if (missing.Count == 0)
+            {
+                return tiles;
+            }
+
             var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
-                return await TileQueries.ReadAsync(connection, null, ids, cancellationToken).ConfigureAwait(false);
+                foreach (var (id, tile) in await TileQueries.ReadAsync(connection, null, missing, cancellationToken).ConfigureAwait(false))
+                {
+                    tiles[id] = tile;
+                    if (tile.IsFull && id.Level > 0)
+                    {
+                        if (_fullTiles.Count >= MaxCachedTiles)
+                        {
+                            _fullTiles.Clear();
+                        }
+
+                        _fullTiles.TryAdd(id, tile);
+                    }
+                }
+
+                return tiles;
             }
         });
+
+    /// <summary>Whether the integrated tree has reached <paramref name="treeSize"/>; reads the head only when it is not known to.</summary>
+    private async Task<bool> CoversAsync(ulong treeSize, CancellationToken cancellationToken) =>
+        treeSize <= (ulong)Interlocked.Read(ref _knownSize) || treeSize <= (await GetTreeStateAsync(cancellationToken).ConfigureAwait(false)).TreeSize;
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        for (var current = Interlocked.Read(ref target); value > current; current = Interlocked.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, current) == current)
+            {
+                return;
+            }
+        }
+    }
 
     /// <summary>Runs database work, turning driver and network failures into <see cref="DatabaseUnavailableException"/>.</summary>
     internal static async Task<T> GuardAsync<T>(Func<Task<T>> work)

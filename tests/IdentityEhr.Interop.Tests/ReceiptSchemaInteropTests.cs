@@ -1,0 +1,75 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IdentityEhr.AuditLog.Notes;
+using IdentityEhr.AuditLog.Receipts;
+using IdentityEhr.Testing;
+
+namespace IdentityEhr.Interop.Tests;
+
+/// <summary>
+/// specs/receipt.schema.json, checked by npm ajv 8.20.0 (JSON Schema 2020-12), agrees with our receipt reader: both accept the
+/// spec example (which also verifies with the key the spec gives), and both refuse each malformed variant.
+/// </summary>
+public sealed class ReceiptSchemaInteropTests
+{
+    private const string Script = "tests/Interop/json-schema.mjs";
+    private const string Schema = "specs/receipt.schema.json";
+    private const string ExampleKey = "identityehr.localhost/audit+fda0a529+AazJwwfEv4K604sMmXcV592Zz2dabmiKNugD3YK3A1z4";
+
+    private static readonly (string Member, string? Value)[] s_variants =
+    [
+        ("type", "\"Receipt\""),
+        ("version", "2"),
+        ("eventId", "\"01937F6E-0000-7000-8000-000000000000\""),
+        ("leafIndex", "-1"),
+        ("leafIndex", "1.5"),
+        ("entry", "\"\""),
+        ("entry", "\"not base64!\""),
+        ("inclusionProof", "[\"AAAA\"]"),
+        ("inclusionProof", "[\"Qz++shaf1jk+lTUc2T4EVWAHwrpG1GB0xX/gvYZfM55=\"]"),
+        ("checkpoint", "\"\""),
+        ("anchor", "{}"),
+        ("leafIndex", null),
+    ];
+
+    private static JsonObject Example() =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "specs/examples/receipt.json")))!.AsObject();
+
+    [Fact]
+    public void The_spec_example_verifies_with_the_spec_key()
+    {
+        Assert.True(AuditReceipt.TryParse(Encoding.UTF8.GetBytes(Example().ToJsonString()), out var receipt, out var error), error);
+        Assert.True(NoteVerifierKey.TryParse(ExampleKey, out var key, out _));
+
+        Assert.Equal(ReceiptFailure.None, receipt.Verify(key).Failure);
+    }
+
+    [Fact]
+    public async Task Ajv_and_our_reader_agree_on_the_example_and_each_malformed_variant()
+    {
+        var documents = new List<JsonObject> { Example() };
+        foreach (var (member, value) in s_variants)
+        {
+            var variant = Example();
+            if (value is null)
+            {
+                variant.Remove(member);
+            }
+            else
+            {
+                variant[member] = JsonNode.Parse(value);
+            }
+
+            documents.Add(variant);
+        }
+
+        var theirs = JsonSerializer.Deserialize<bool[]>(await NodeScript.RunAsync(
+            Script, [Path.Combine(RepositoryPaths.Root, Schema)], new JsonArray([.. documents.Select(d => d.DeepClone())]).ToJsonString(), TestContext.Current.CancellationToken))!;
+        var ours = documents.Select(d => AuditReceipt.TryParse(Encoding.UTF8.GetBytes(d.ToJsonString()), out _, out _)).ToArray();
+
+        Assert.True(theirs[0]);
+        Assert.All(theirs[1..], Assert.False);
+        Assert.Equal(theirs, ours);
+    }
+}
