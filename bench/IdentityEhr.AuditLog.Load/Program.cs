@@ -21,6 +21,10 @@ const int Appenders = 64;
 const int EventsPerAppender = 10_000;
 int[] perAppend = args.Length >= 2 && args[0] == "--events-per-append" ? [int.Parse(args[1], CultureInfo.InvariantCulture)] : [1, 10, 50];
 var appendOnly = args.Contains("--append-only");
+if (args.Contains("--proofs-only"))
+{
+    perAppend = [];
+}
 
 var directory = ThrowawayDirectory.Create("auditlogbench");
 var cluster = await PostgresCluster.StartAsync(new PostgresClusterOptions { Directory = directory, Persistent = true });

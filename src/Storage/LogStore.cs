@@ -26,8 +26,9 @@ public sealed partial class LogStore : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
 
-    // Full tiles above level 0 never change and are few (1/256 of the level below): proofs read them from memory. Bounded.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<TileId, Tile> _fullTiles = new();
+    // Tiles above level 0 are few (1/256 of the level below) and a tile's hashes never change as it fills: proofs read them
+    // from memory when the cached copy is wide enough for the tree size asked about. Bounded.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<TileId, Tile> _upperTiles = new();
 
     // The largest tree size seen; the tree only grows, so a proof for a size up to it needs no fresh read of the head.
     private long _knownSize;
@@ -106,7 +107,7 @@ public sealed partial class LogStore : IAsyncDisposable
             return null;
         }
 
-        var tiles = await ReadTilesAsync(TileProofs.TilesForInclusion(leafIndex, treeSize), cancellationToken).ConfigureAwait(false);
+        var tiles = await ReadTilesAsync(TileProofs.TilesForInclusion(leafIndex, treeSize), treeSize, cancellationToken).ConfigureAwait(false);
         return TileProofs.Inclusion(leafIndex, treeSize, tiles);
     }
 
@@ -123,7 +124,7 @@ public sealed partial class LogStore : IAsyncDisposable
             return null;
         }
 
-        var tiles = await ReadTilesAsync(TileProofs.TilesForConsistency(oldSize, newSize), cancellationToken).ConfigureAwait(false);
+        var tiles = await ReadTilesAsync(TileProofs.TilesForConsistency(oldSize, newSize), newSize, cancellationToken).ConfigureAwait(false);
         return TileProofs.Consistency(oldSize, newSize, tiles);
     }
 
@@ -138,7 +139,7 @@ public sealed partial class LogStore : IAsyncDisposable
             return null;
         }
 
-        var tiles = await ReadTilesAsync(TileProofs.TilesForRoot(treeSize), cancellationToken).ConfigureAwait(false);
+        var tiles = await ReadTilesAsync(TileProofs.TilesForRoot(treeSize), treeSize, cancellationToken).ConfigureAwait(false);
         return TileProofs.Root(treeSize, tiles);
     }
 
@@ -272,14 +273,14 @@ public sealed partial class LogStore : IAsyncDisposable
         }
     }
 
-    internal Task<Dictionary<TileId, Tile>> ReadTilesAsync(IReadOnlyList<TileId> ids, CancellationToken cancellationToken) =>
+    internal Task<Dictionary<TileId, Tile>> ReadTilesAsync(IReadOnlyList<TileId> ids, ulong treeSize, CancellationToken cancellationToken) =>
         GuardAsync(async () =>
         {
             var tiles = new Dictionary<TileId, Tile>(ids.Count);
             var missing = new List<TileId>(ids.Count);
             foreach (var id in ids)
             {
-                if (_fullTiles.TryGetValue(id, out var cached))
+                if (_upperTiles.TryGetValue(id, out var cached) && cached.Width >= id.WidthAt(treeSize))
                 {
                     tiles[id] = cached;
                 }
@@ -300,14 +301,14 @@ public sealed partial class LogStore : IAsyncDisposable
                 foreach (var (id, tile) in await TileQueries.ReadAsync(connection, null, missing, cancellationToken).ConfigureAwait(false))
                 {
                     tiles[id] = tile;
-                    if (tile.IsFull && id.Level > 0)
+                    if (id.Level > 0)
                     {
-                        if (_fullTiles.Count >= MaxCachedTiles)
+                        if (_upperTiles.Count >= MaxCachedTiles)
                         {
-                            _fullTiles.Clear();
+                            _upperTiles.Clear();
                         }
 
-                        _fullTiles.TryAdd(id, tile);
+                        _upperTiles[id] = tile;
                     }
                 }
 

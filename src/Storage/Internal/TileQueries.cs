@@ -16,22 +16,47 @@ internal static class TileQueries
             return tiles;
         }
 
-        using var command = new NpgsqlCommand(
-            "SELECT t.level, t.idx, t.hashes FROM tiles t JOIN unnest($1::smallint[], $2::bigint[]) AS w(level, idx) USING (level, idx)",
-            connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = ids.Select(i => (short)i.Level).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = ids.Select(i => checked((long)i.Index)).ToArray() });
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        // A proof needs a handful of tiles: one primary-key lookup each, all in one round trip, so the plan never depends on
+        // statistics. Longer lists (the right edge, verification) join against the array.
+        using var batch = new NpgsqlBatch(connection, transaction);
+        if (ids.Count <= 16)
         {
-            var id = new TileId(reader.GetInt16(0), checked((ulong)reader.GetInt64(1)));
-            if (!Tile.TryCreate(id, (byte[])reader[2], out var tile))
+            foreach (var id in ids)
             {
-                throw new AuditLogIntegrityException($"tile {TilePath.Format(id)} is stored with a length that is not 1 to 256 hashes");
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT level, idx, hashes FROM tiles WHERE level = $1 AND idx = $2")
+                {
+                    Parameters = { new NpgsqlParameter { Value = (short)id.Level }, new NpgsqlParameter { Value = checked((long)id.Index) } },
+                });
             }
-
-            tiles[id] = tile;
         }
+        else
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                "SELECT t.level, t.idx, t.hashes FROM tiles t JOIN unnest($1::smallint[], $2::bigint[]) AS w(level, idx) USING (level, idx)")
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter { Value = ids.Select(i => (short)i.Level).ToArray() },
+                    new NpgsqlParameter { Value = ids.Select(i => checked((long)i.Index)).ToArray() },
+                },
+            });
+        }
+
+        using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        do
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var id = new TileId(reader.GetInt16(0), checked((ulong)reader.GetInt64(1)));
+                if (!Tile.TryCreate(id, (byte[])reader[2], out var tile))
+                {
+                    throw new AuditLogIntegrityException($"tile {TilePath.Format(id)} is stored with a length that is not 1 to 256 hashes");
+                }
+
+                tiles[id] = tile;
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
 
         return tiles;
     }
