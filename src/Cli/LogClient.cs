@@ -27,7 +27,11 @@ internal sealed class LogClient(CliContext context, Uri service) : IDisposable
 
             if (!response.IsSuccessStatusCode)
             {
-                throw new CliException(ExitCodes.Unavailable, $"{_origin}{path} answered {(int)response.StatusCode}");
+                // A 4xx is the service refusing what we asked (the check cannot be made); say why in its own words.
+                var detail = await ProblemDetailAsync(response, cancellationToken);
+                throw new CliException(
+                    (int)response.StatusCode is >= 400 and < 500 ? ExitCodes.CheckFailed : ExitCodes.Unavailable,
+                    $"{_origin} answered {(int)response.StatusCode}{(detail is null ? string.Empty : $": {detail}")}");
             }
 
             if (response.Content.Headers.ContentLength > MaxBodyBytes)
@@ -51,6 +55,24 @@ internal sealed class LogClient(CliContext context, Uri service) : IDisposable
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new CliException(ExitCodes.Unavailable, $"{_origin} did not answer within {s_timeout.TotalSeconds:0} s");
+        }
+    }
+
+    private static async Task<string?> ProblemDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentType?.MediaType != "application/problem+json" || response.Content.Headers.ContentLength > 16_384)
+        {
+            return null;
+        }
+
+        try
+        {
+            var problem = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            return problem?["detail"]?.GetValue<string>() is { Length: <= 300 } detail ? detail : null;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            return null;
         }
     }
 
