@@ -137,6 +137,7 @@ internal static class ServiceHost
 
         builder.Services.AddSingleton(sp => new DidResolver(sp.GetServices<IDidMethod>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<StorageExceptionHandler>();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "IdentityEhr";

@@ -99,9 +99,9 @@ public sealed class EventStore : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(streamId);
         ArgumentNullException.ThrowIfNull(entries);
-        if (streamId.Length is 0 or > MaxStreamIdLength || streamId.Any(char.IsControl))
+        if (streamId.Length is 0 or > MaxStreamIdLength || streamId.Any(char.IsControl) || !IsWellFormed(streamId))
         {
-            throw new ArgumentException($"A stream id is 1 to {MaxStreamIdLength} characters without control characters.", nameof(streamId));
+            throw new ArgumentException($"A stream id is 1 to {MaxStreamIdLength} characters of well-formed text without control characters.", nameof(streamId));
         }
 
         if (entries.Count is 0 or > MaxEventsPerAppend)
@@ -236,6 +236,24 @@ public sealed class EventStore : IAsyncDisposable
 
             yield return new RecordedEvent(position, reader.GetString(1), reader.GetInt64(2), entry, bytes, reader.GetFieldValue<DateTimeOffset>(4));
         }
+    }
+
+    /// <summary>Whether every surrogate is half of a pair: a lone one cannot be sent as UTF-8 and would fail a whole group commit.</summary>
+    private static bool IsWellFormed(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string Describe(Exception e) => e is PostgresException p ? $"{p.SqlState} {p.MessageText}" : e.Message;

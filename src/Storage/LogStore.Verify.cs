@@ -46,7 +46,18 @@ public sealed partial class LogStore
                     }
 
                     var walk = new Walk(connection, transaction, new Findings(), cancellationToken);
-                    var state = await ReadTreeStateAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                    TreeState state;
+                    try
+                    {
+                        state = await ReadTreeStateAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (AuditLogIntegrityException e)
+                    {
+                        // Without the head there is no tree to walk against: that alone is the finding.
+                        walk.Findings.Add("log_state", e.Message);
+                        return new LogVerification(0, 0, 0, 0, walk.Findings.List, 0);
+                    }
+
                     var events = await walk.EventsAsync(state.TreeSize).ConfigureAwait(false);
                     var tiles = await walk.TilesAsync(state.TreeSize).ConfigureAwait(false);
                     await walk.StreamsAsync().ConfigureAwait(false);

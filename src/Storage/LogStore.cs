@@ -75,6 +75,12 @@ public sealed partial class LogStore : IAsyncDisposable
     public Task<byte[]?> ReadResourceAsync(TileResource resource, CancellationToken cancellationToken = default) =>
         GuardAsync(async () =>
         {
+            // Indices a path can spell but no tree of signed 64-bit positions reaches: nothing to serve.
+            if (resource.Index > (resource.IsEntryBundle ? (ulong)long.MaxValue / TileId.Width : long.MaxValue))
+            {
+                return null;
+            }
+
             var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
@@ -159,8 +165,10 @@ public sealed partial class LogStore : IAsyncDisposable
     public async Task<SignedCheckpoint?> CutCheckpointAsync(NoteSigner signer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(signer);
-        var state = await GetTreeStateAsync(cancellationToken).ConfigureAwait(false);
+
+        // The checkpoint first: the head read after it is at or past it, even while another instance signs meanwhile.
         var latest = await LatestCheckpointAsync(cancellationToken).ConfigureAwait(false);
+        var state = await GetTreeStateAsync(cancellationToken).ConfigureAwait(false);
         if (latest is not null)
         {
             var previous = latest.Checkpoint;

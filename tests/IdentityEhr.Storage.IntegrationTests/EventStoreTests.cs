@@ -97,6 +97,23 @@ public sealed class EventStoreTests(PostgresFixture postgres) : IAsyncLifetime
         await Assert.ThrowsAsync<DuplicateEventException>(() => Store.AppendAsync(NewStream(), ExpectedVersion.Any, [entry], ct));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("patient:\n")]
+    public async Task Append_to_a_malformed_stream_id_throws_ArgumentException(string stream)
+    {
+        await Assert.ThrowsAsync<ArgumentException>("streamId", () => Store.AppendAsync(stream, ExpectedVersion.Any, [Entries.Access(900)], TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Append_to_a_stream_id_with_a_lone_surrogate_throws_ArgumentException()
+    {
+        // Built in code: a lone surrogate does not survive theory-data serialization.
+        var stream = "patient:" + (char)0xD800;
+
+        await Assert.ThrowsAsync<ArgumentException>("streamId", () => Store.AppendAsync(stream, ExpectedVersion.Any, [Entries.Access(901)], TestContext.Current.CancellationToken));
+    }
+
     [Fact]
     public async Task Global_read_backward_returns_newest_first()
     {

@@ -63,8 +63,15 @@ internal sealed class AuditLogOptions : IDisposable
         }
 
         var keyFile = Get(KeyFileVariable) ?? (dataDirectory is null ? null : Path.Combine(dataDirectory, DefaultKeyFileName));
-        var key = keyFile is null ? PrivateKey.Generate(KeyType.Ed25519) : LoadOrCreateKey(keyFile, created: Get(KeyFileVariable) is null);
-        return new AuditLogOptions(origin, key, interval);
+        try
+        {
+            var key = keyFile is null ? PrivateKey.Generate(KeyType.Ed25519) : LoadOrCreateKey(keyFile, created: Get(KeyFileVariable) is null);
+            return new AuditLogOptions(origin, key, interval);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FormatException($"the log key file cannot be read or created ({KeyFileVariable}): {e.GetType().Name}");
+        }
     }
 
     private static PrivateKey LoadOrCreateKey(string path, bool created)

@@ -27,8 +27,16 @@ internal sealed partial class AuditLogService(Infrastructure infrastructure, Aud
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // The asynchronous projections follow the log on their own; checkpoints are cut on the timer.
+        // The asynchronous projections follow the log on their own; checkpoints are cut on the timer. If either stops for a
+        // reason other than shutdown (a stored entry that does not parse), the service stops rather than serve a stale view.
         var projector = Store.AccessHistory.RunAsync(stoppingToken);
+        var checkpoints = CutOnTimerAsync(stoppingToken);
+        await await Task.WhenAny(projector, checkpoints);
+        await Task.WhenAll(projector, checkpoints);
+    }
+
+    private async Task CutOnTimerAsync(CancellationToken stoppingToken)
+    {
         using var timer = new PeriodicTimer(options.CheckpointInterval);
         try
         {
@@ -40,8 +48,6 @@ internal sealed partial class AuditLogService(Infrastructure infrastructure, Aud
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-
-        await projector;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -170,6 +170,10 @@ internal static class LogCommand
         {
             throw new CliException(ExitCodes.Unavailable, e.Message);
         }
+        catch (AuditLog.AuditLogIntegrityException e)
+        {
+            throw new CliException(ExitCodes.CheckFailed, $"the stored log cannot be walked: {e.Message}");
+        }
     }
 
     private static async Task ReportAsync(CliContext context, ParseResult parse, LogVerification result, bool logKey)
@@ -245,7 +249,7 @@ internal static class LogCommand
         {
             var width = id.WidthAt(treeSize);
             var bytes = await client.ResourceAsync(new TileResource(false, id.Level, id.Index, width == TileId.Width ? 0 : width), cancellationToken);
-            if (bytes is null || !Tile.TryCreate(id, bytes, out var tile))
+            if (bytes is null || !Tile.TryCreate(id, bytes, out var tile) || tile.Width != width)
             {
                 throw new CliException(ExitCodes.CheckFailed, $"{TilePath.Format(id)} is missing or malformed");
             }

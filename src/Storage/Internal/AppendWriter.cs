@@ -110,11 +110,14 @@ internal sealed class AppendWriter : IAsyncDisposable
         {
         }
 
-        var stopped = new ObjectDisposedException(nameof(AppendWriter), "The event store is closing.");
+        // The batch cut off by the stop may have committed: say so, so callers retry with the same ids to find out.
+        var cutOff = Wrap(new OperationCanceledException("the event store stopped during the commit"));
         foreach (var append in batch)
         {
-            append.Completion.TrySetException(stopped);
+            append.Completion.TrySetException(cutOff);
         }
+
+        var stopped = new ObjectDisposedException(nameof(AppendWriter), "The event store is closing.");
 
         carried?.Completion.TrySetException(stopped);
         while (reader.TryRead(out var left))

@@ -25,7 +25,7 @@ internal static class InlineProjections
                     registered.TryAdd(consent, (entry.Subject, position));
                     break;
                 case AuditEventType.ConsentRevoked when entry.Consent is { } consent:
-                    revoked[consent] = (entry.Subject, position);
+                    revoked.TryAdd(consent, (entry.Subject, position));
                     break;
                 case AuditEventType.RecordStored when entry.Record is { } record:
                     stored[record] = stored.TryGetValue(record, out var s) ? (s.Patient, s.Versions + 1, s.First, position) : (entry.Subject, 1, position, position);

@@ -44,7 +44,14 @@ public sealed class AccessHistoryProjector
             }
             catch (Exception e) when (e is StorageException or NpgsqlException or IOException)
             {
-                await Task.Delay(s_retry, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(s_retry, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }
