@@ -32,6 +32,8 @@ public sealed class EventStore : IAsyncDisposable
 
     private const int PageSize = 512;
 
+    private static readonly System.Text.UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly AppendWriter _writer;
 
@@ -238,22 +240,18 @@ public sealed class EventStore : IAsyncDisposable
         }
     }
 
-    /// <summary>Whether every surrogate is half of a pair: a lone one cannot be sent as UTF-8 and would fail a whole group commit.</summary>
+    /// <summary>Whether the text encodes as UTF-8 (no lone surrogate): one that does not would fail a whole group commit.</summary>
     private static bool IsWellFormed(string text)
     {
-        for (var i = 0; i < text.Length; i++)
+        try
         {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return false;
-            }
+            s_strictUtf8.GetByteCount(text);
+            return true;
         }
-
-        return true;
+        catch (System.Text.EncoderFallbackException)
+        {
+            return false;
+        }
     }
 
     private static string Describe(Exception e) => e is PostgresException p ? $"{p.SqlState} {p.MessageText}" : e.Message;

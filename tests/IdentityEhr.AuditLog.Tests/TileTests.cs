@@ -129,7 +129,7 @@ public sealed class TileTests
 
         var appender = TileAppender.Empty.Append(leaves, out _);
 
-        Assert.Equal(MerkleTreeRootFast(leaves), appender.Root());
+        Assert.Equal(ReferenceRoot.Of(leaves), appender.Root());
     }
 
     [Fact]
@@ -197,7 +197,7 @@ public sealed class TileTests
             var old = (ulong)random.NextInt64(1, (long)size + 1);
             var prefix = leaves[..(int)size];
 
-            Assert.Equal(MerkleTreeRootFast(prefix), TileProofs.Root(size, Subset(tiles, TileProofs.TilesForRoot(size))));
+            Assert.Equal(ReferenceRoot.Of(prefix), TileProofs.Root(size, Subset(tiles, TileProofs.TilesForRoot(size))));
             Assert.Equal(MerkleTree.Inclusion(index, prefix).Path, TileProofs.Inclusion(index, size, Subset(tiles, TileProofs.TilesForInclusion(index, size))).Path);
             Assert.Equal(MerkleTree.Consistency(old, prefix).Path, TileProofs.Consistency(old, size, Subset(tiles, TileProofs.TilesForConsistency(old, size))).Path);
         }
@@ -229,28 +229,4 @@ public sealed class TileTests
 
     private static Dictionary<TileId, Tile> Subset(Dictionary<TileId, Tile> tiles, IReadOnlyList<TileId> ids) =>
         ids.ToDictionary(id => id, id => tiles[id]);
-
-    /// <summary>The reference root, level by level (the recursive definition is too slow for 70,000 leaves many times over).</summary>
-    private static TreeHash MerkleTreeRootFast(IReadOnlyList<TreeHash> leaves)
-    {
-        // MTH: a lone right-most node at a level is carried up unchanged.
-        var level = leaves.ToList();
-        while (level.Count > 1)
-        {
-            var next = new List<TreeHash>((level.Count + 1) / 2);
-            for (var i = 0; i + 1 < level.Count; i += 2)
-            {
-                next.Add(TreeHash.OfNode(level[i], level[i + 1]));
-            }
-
-            if (level.Count % 2 == 1)
-            {
-                next.Add(level[^1]);
-            }
-
-            level = next;
-        }
-
-        return level.Count == 0 ? TreeHash.Empty : level[0];
-    }
 }

@@ -62,7 +62,7 @@ public sealed class ConcurrencyTests(PostgresFixture postgres) : IAsyncLifetime
         }
 
         Assert.Equal((ulong)Total, state.TreeSize);
-        Assert.Equal(EventStoreTests.ReferenceRoot([.. all.Select(e => TreeHash.OfLeaf(e.EntryBytes.Span))]), state.Root);
+        Assert.Equal(AuditLog.Tests.ReferenceRoot.Of([.. all.Select(e => TreeHash.OfLeaf(e.EntryBytes.Span))]), state.Root);
         Assert.True(store.Commits < Total / EventsPerAppend, $"{store.Commits} commits for {Total / EventsPerAppend} appends: no group commit");
     }
 

@@ -174,28 +174,6 @@ public sealed class EventStoreTests(PostgresFixture postgres) : IAsyncLifetime
         var leaves = await Store.ReadAllAsync(0, ReadDirection.Forward, int.MaxValue, ct).Select(e => TreeHash.OfLeaf(e.EntryBytes.Span)).ToListAsync(ct);
 
         Assert.Equal((ulong)leaves.Count, state.TreeSize);
-        Assert.Equal(ReferenceRoot(leaves), state.Root);
-    }
-
-    internal static TreeHash ReferenceRoot(IReadOnlyList<TreeHash> leaves)
-    {
-        var level = leaves.ToList();
-        while (level.Count > 1)
-        {
-            var next = new List<TreeHash>((level.Count + 1) / 2);
-            for (var i = 0; i + 1 < level.Count; i += 2)
-            {
-                next.Add(TreeHash.OfNode(level[i], level[i + 1]));
-            }
-
-            if (level.Count % 2 == 1)
-            {
-                next.Add(level[^1]);
-            }
-
-            level = next;
-        }
-
-        return level.Count == 0 ? TreeHash.Empty : level[0];
+        Assert.Equal(AuditLog.Tests.ReferenceRoot.Of(leaves), state.Root);
     }
 }

@@ -33,40 +33,9 @@ internal static class Subtree
 
     public static bool VerifyInclusion(ulong index, ulong start, ulong end, in TreeHash leafHash, IReadOnlyList<TreeHash> proof, in TreeHash subtreeHash)
     {
-        if (!IsValid(start, end) || index < start || index >= end)
-        {
-            return false;
-        }
-
-        var fn = index - start;
-        var sn = end - start - 1;
-        var r = leafHash;
-        foreach (var p in proof)
-        {
-            if (sn == 0)
-            {
-                return false;
-            }
-
-            if ((fn & 1) == 1 || fn == sn)
-            {
-                r = TreeHash.OfNode(p, r);
-                while ((fn & 1) == 0 && fn != 0)
-                {
-                    fn >>= 1;
-                    sn >>= 1;
-                }
-            }
-            else
-            {
-                r = TreeHash.OfNode(r, p);
-            }
-
-            fn >>= 1;
-            sn >>= 1;
-        }
-
-        return sn == 0 && r == subtreeHash;
+        // A valid subtree is laid out exactly like a tree of end − start leaves: its inclusion proof is that tree's.
+        return IsValid(start, end) && index >= start && index < end
+            && new InclusionProof(index - start, end - start, [.. proof]).Verify(leafHash, subtreeHash).IsValid;
     }
 
     public static bool VerifyConsistency(ulong start, ulong end, ulong treeSize, IReadOnlyList<TreeHash> proof, in TreeHash subtreeHash, in TreeHash root)
