@@ -191,13 +191,24 @@ public sealed class EventStore : IAsyncDisposable
     internal async IAsyncEnumerable<IReadOnlyList<RecordedEvent>> SubscribePagesAsync(long fromPosition, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(fromPosition);
-        var listener = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var listener = await LogStore.GuardAsync(async () =>
+        {
+            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                using var listen = new NpgsqlCommand($"LISTEN {NotificationChannel}", connection);
+                await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return connection;
+            }
+            catch
+            {
+                // Not handled here: only the connection is released before the failure goes on.
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }).ConfigureAwait(false);
         await using (listener.ConfigureAwait(false))
         {
-            using (var listen = new NpgsqlCommand($"LISTEN {NotificationChannel}", listener))
-            {
-                await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
 
             var position = fromPosition;
             while (true)
@@ -212,7 +223,7 @@ public sealed class EventStore : IAsyncDisposable
                 if (page.Count < PageSize)
                 {
                     // A notification may have arrived while reading; a bounded wait covers that race and lost notifications.
-                    await listener.WaitAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                    await LogStore.GuardAsync(() => listener.WaitAsync(TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
                 }
             }
         }
@@ -226,8 +237,20 @@ public sealed class EventStore : IAsyncDisposable
             command.Parameters.Add(new NpgsqlParameter { Value = value });
         }
 
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        // Driver failures become DatabaseUnavailableException here too (an iterator cannot yield inside a catch, so each await
+        // is guarded on its own).
+        NpgsqlDataReader reader;
+        try
+        {
+            reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (LogStore.IsDatabaseFailure(e))
+        {
+            throw LogStore.Unavailable(e);
+        }
+
+        using var owned = reader;
+        while (await ReadAsync(reader, cancellationToken).ConfigureAwait(false))
         {
             var position = reader.GetInt64(0);
             var bytes = (byte[])reader[3];
@@ -237,6 +260,18 @@ public sealed class EventStore : IAsyncDisposable
             }
 
             yield return new RecordedEvent(position, reader.GetString(1), reader.GetInt64(2), entry, bytes, reader.GetFieldValue<DateTimeOffset>(4));
+        }
+    }
+
+    private static async Task<bool> ReadAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (LogStore.IsDatabaseFailure(e))
+        {
+            throw LogStore.Unavailable(e);
         }
     }
 

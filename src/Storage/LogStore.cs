@@ -346,13 +346,18 @@ public sealed partial class LogStore : IAsyncDisposable
         {
             return await work().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is NpgsqlException or SocketException or IOException or TimeoutException)
+        catch (Exception e) when (IsDatabaseFailure(e))
         {
-            var permanent = e is PostgresException;
-            throw new DatabaseUnavailableException(
-                $"the audit log's database failed: {(e is PostgresException p ? $"{p.SqlState} {p.MessageText}" : e.GetType().Name)}", !permanent, e);
+            throw Unavailable(e);
         }
     }
+
+    /// <summary>Whether an exception is the driver or the network failing (as opposed to a bug or a cancellation).</summary>
+    internal static bool IsDatabaseFailure(Exception e) => e is NpgsqlException or SocketException or IOException or TimeoutException;
+
+    /// <summary>The one exception database failures surface as: a server error is permanent, anything else may pass.</summary>
+    internal static DatabaseUnavailableException Unavailable(Exception e) =>
+        new($"the audit log's database failed: {(e is PostgresException p ? $"{p.SqlState} {p.MessageText}" : e.GetType().Name)}", e is not PostgresException, e);
 
     private async Task<SignedCheckpoint> AddSignatureAsync(SignedCheckpoint latest, NoteSigner signer, CancellationToken cancellationToken)
     {
