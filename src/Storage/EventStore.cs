@@ -41,7 +41,7 @@ public sealed class EventStore : IAsyncDisposable
     {
         _dataSource = dataSource;
         _writer = writer;
-        Log = new LogStore(dataSource);
+        Log = new LogStore(dataSource, writer: this);
         Projections = new ProjectionReader(dataSource);
         AccessHistory = new AccessHistoryProjector(this, dataSource);
     }

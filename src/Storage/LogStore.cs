@@ -33,11 +33,15 @@ public sealed partial class LogStore : IAsyncDisposable
     // The largest tree size seen; the tree only grows, so a proof for a size up to it needs no fresh read of the head.
     private long _knownSize;
 
-    internal LogStore(NpgsqlDataSource dataSource, bool ownsDataSource = false)
+    internal LogStore(NpgsqlDataSource dataSource, bool ownsDataSource = false, EventStore? writer = null)
     {
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;
+        Anchors = new AnchorStore(this, dataSource, writer);
     }
+
+    /// <summary>Gets the anchors projection (and, when the log was opened through an <see cref="EventStore"/>, the anchorer's journal).</summary>
+    public AnchorStore Anchors { get; }
 
     /// <summary>Connects to an existing log to read and verify it, without migrating the schema or starting a writer.</summary>
     /// <param name="connectionString">A PostgreSQL connection string whose search path holds the log's tables.</param>
@@ -241,7 +245,14 @@ public sealed partial class LogStore : IAsyncDisposable
             return sizes;
         });
 
-    /// <summary>Builds the receipt of an event against the latest checkpoint.</summary>
+    /// <summary>
+    /// Builds the receipt of an event: its inclusion in the first checkpoint that covers it and, once a confirmed anchor covers
+    /// that checkpoint, the consistency proof to the first such anchor and the anchor's reference (an extended receipt).
+    /// </summary>
+    /// <remarks>
+    /// The first covering checkpoint never changes, so a receipt fetched before anchoring and one fetched after agree on
+    /// everything but the anchor section: calling again later extends an old receipt.
+    /// </remarks>
     /// <param name="eventId">The event's id.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The receipt when <see cref="ReceiptStatus.Ready"/>; otherwise why there is none.</returns>
@@ -260,15 +271,30 @@ public sealed partial class LogStore : IAsyncDisposable
         }
 
         var (position, entry) = row;
-        var checkpoint = await LatestCheckpointAsync(cancellationToken).ConfigureAwait(false);
-        if (checkpoint is null || checkpoint.Checkpoint.TreeSize <= (ulong)position)
+        var checkpoint = await ReadCheckpointAsync(
+            "SELECT note FROM checkpoints WHERE tree_size > $1 ORDER BY tree_size LIMIT 1", position, cancellationToken).ConfigureAwait(false);
+        if (checkpoint is null)
         {
             return (ReceiptStatus.NotYetCheckpointed, null);
         }
 
-        var proof = await InclusionProofAsync((ulong)position, checkpoint.Checkpoint.TreeSize, cancellationToken).ConfigureAwait(false)
-            ?? throw new AuditLogIntegrityException($"the checkpoint at size {checkpoint.Checkpoint.TreeSize} is beyond the tree");
-        return (ReceiptStatus.Ready, new AuditReceipt(eventId, [.. entry], (ulong)position, proof.Path, checkpoint));
+        var size = checkpoint.Checkpoint.TreeSize;
+        var proof = await InclusionProofAsync((ulong)position, size, cancellationToken).ConfigureAwait(false)
+            ?? throw new AuditLogIntegrityException($"the checkpoint at size {size} is beyond the tree");
+        var receipt = new AuditReceipt(eventId, [.. entry], (ulong)position, proof.Path, checkpoint);
+        if (await Anchors.CoveringAsync(size, cancellationToken).ConfigureAwait(false) is not { BlockNumber: { } block, BlockHash: { } blockHash, LogIndex: { } logIndex, Sequence: { } sequence } anchor)
+        {
+            return (ReceiptStatus.Ready, receipt);
+        }
+
+        var consistency = await ConsistencyProofAsync(size, anchor.TreeSize, cancellationToken).ConfigureAwait(false)
+            ?? throw new AuditLogIntegrityException($"the anchored tree size {anchor.TreeSize} is beyond the tree");
+        return (ReceiptStatus.Ready, receipt with
+        {
+            Anchor = new ReceiptAnchor(
+                anchor.ChainId, anchor.Contract, anchor.ServiceDid, anchor.Submitter, anchor.Transaction, block, blockHash, logIndex, sequence,
+                anchor.TreeSize, anchor.Root, consistency.Path),
+        });
     }
 
     /// <summary>Closes the connections, when this log was opened by <see cref="Connect"/>.</summary>

@@ -27,7 +27,7 @@ public sealed record AuditEntry
 
     private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static readonly string[] s_members = ["actor", "consent", "evidence", "id", "purpose", "reason", "record", "subject", "time", "type", "v"];
+    private static readonly string[] s_members = ["actor", "anchor", "consent", "evidence", "id", "purpose", "reason", "record", "subject", "time", "type", "v"];
     private static readonly string[] s_evidenceMembers =
         ["credential", "holder", "holderVersion", "issuer", "issuerVersion", "presentation", "statedReason", "statusList"];
 
@@ -61,6 +61,9 @@ public sealed record AuditEntry
     /// <summary>Gets what the decision rested on, as hashes and identifiers.</summary>
     public AuditEvidence? Evidence { get; init; }
 
+    /// <summary>Gets the anchor transaction an anchoring event concerns, or <see langword="null"/>.</summary>
+    public AnchorFacts? Anchor { get; init; }
+
     /// <summary>Writes the entry's canonical bytes: the leaf data of the Merkle tree.</summary>
     /// <returns>The JCS form of the entry's JSON.</returns>
     /// <exception cref="ArgumentException">A member is invalid (see <see cref="Validate"/>); the message names the member only.</exception>
@@ -80,6 +83,17 @@ public sealed record AuditEntry
         {
             writer.WriteStartObject();
             writer.WriteString("actor", Actor);
+            if (Anchor is { } anchor)
+            {
+                writer.WriteStartObject("anchor");
+                foreach (var (name, value) in anchor.Members())
+                {
+                    writer.WriteString(name, value);
+                }
+
+                writer.WriteEndObject();
+            }
+
             WriteOptional(writer, "consent", Consent);
             if (Evidence is { IsEmpty: false } e)
             {
@@ -202,6 +216,7 @@ public sealed record AuditEntry
             ("evidence.issuerVersion", CheckIdentifier(Evidence?.IssuerVersion)),
             ("evidence.statusList", CheckHash(Evidence?.StatusList)),
             ("evidence.statedReason", CheckHash(Evidence?.StatedReason)),
+            (Anchor?.Invalid() ?? "anchor", Anchor?.Invalid() is null ? AuditEntryError.None : AuditEntryError.InvalidIdentifier),
         ];
         foreach (var (name, error) in checks)
         {
@@ -290,6 +305,37 @@ public sealed record AuditEntry
                 values["issuer"], values["issuerVersion"], values["statusList"], values["statedReason"]);
         }
 
+        AnchorFacts? anchorFacts = null;
+        if (root.TryGetProperty("anchor", out var a))
+        {
+            if (a.ValueKind != JsonValueKind.Object)
+            {
+                return AuditEntryError.MissingOrMistyped;
+            }
+
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var property in a.EnumerateObject())
+            {
+                if (Array.BinarySearch(AnchorFacts.MemberNames, property.Name, StringComparer.Ordinal) < 0)
+                {
+                    return AuditEntryError.UnknownMember;
+                }
+
+                if (property.Value.ValueKind != JsonValueKind.String)
+                {
+                    return AuditEntryError.MissingOrMistyped;
+                }
+
+                values[property.Name] = property.Value.GetString()!;
+            }
+
+            anchorFacts = AnchorFacts.Read(values);
+            if (anchorFacts is null)
+            {
+                return AuditEntryError.MissingOrMistyped;
+            }
+        }
+
         if (!TryOptionalString(root, "subject", out var subject) || !TryOptionalString(root, "record", out var record)
             || !TryOptionalString(root, "consent", out var consent) || !TryOptionalString(root, "purpose", out var purpose)
             || !TryOptionalString(root, "reason", out var reason))
@@ -309,6 +355,7 @@ public sealed record AuditEntry
             Purpose = purpose,
             Reason = reason,
             Evidence = evidence,
+            Anchor = anchorFacts,
         };
         return AuditEntryError.None;
     }

@@ -23,4 +23,13 @@ public enum AuditEventType
 
     /// <summary>A record was erased by destroying its keys and ciphertext (crypto-shredding).</summary>
     RecordErased,
+
+    /// <summary>The service submitted a tree head to the anchor contract (or replaced a stuck submission with a higher fee); <c>anchor</c> says which.</summary>
+    AnchorSubmitted,
+
+    /// <summary>An anchor transaction reached finality on the chain; <c>anchor</c> says where.</summary>
+    AnchorConfirmed,
+
+    /// <summary>A chain reorganisation dropped an anchor transaction's block; the tree head is anchored again.</summary>
+    AnchorReorged,
 }

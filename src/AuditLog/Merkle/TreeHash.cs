@@ -75,6 +75,22 @@ public readonly struct TreeHash : IEquatable<TreeHash>
         return string.Equals(hash.ToBase64(), text, StringComparison.Ordinal);
     }
 
+    /// <summary>Parses a hash in lowercase hexadecimal, as audit entries and the anchor contract's events carry it.</summary>
+    /// <param name="text">Exactly 64 lowercase hex digits, no prefix.</param>
+    /// <param name="hash">The hash, when this returns <see langword="true"/>.</param>
+    /// <returns><see langword="true"/> when the text is 64 lowercase hex digits.</returns>
+    public static bool TryParseHex([NotNullWhen(true)] string? text, out TreeHash hash)
+    {
+        hash = default;
+        if (text is null || !Internal.LowerHex.Is(text, 2 * SizeInBytes))
+        {
+            return false;
+        }
+
+        hash = new TreeHash(Convert.FromHexString(text));
+        return true;
+    }
+
     /// <summary>Computes the leaf hash of an entry: SHA-256(0x00 ‖ entry).</summary>
     /// <param name="entry">The entry's bytes.</param>
     /// <returns>The leaf hash.</returns>

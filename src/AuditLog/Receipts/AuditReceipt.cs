@@ -33,7 +33,14 @@ public sealed record AuditReceipt(Guid EventId, ImmutableArray<byte> Entry, ulon
     /// <summary>The largest receipt accepted, in bytes.</summary>
     public const int MaxLength = 262_144;
 
-    private static readonly string[] s_members = ["checkpoint", "entry", "eventId", "inclusionProof", "leafIndex", "type", "version"];
+    /// <summary>The format version of a receipt extended with an anchor (<see cref="Anchor"/>).</summary>
+    public const int ExtendedFormatVersion = 2;
+
+    private static readonly string[] s_members = ["anchor", "checkpoint", "entry", "eventId", "inclusionProof", "leafIndex", "type", "version"];
+
+    /// <summary>Gets the anchor extension: a consistency proof to an anchored tree head and where it was published, or <see langword="null"/>.</summary>
+    /// <remarks>A receipt with an anchor is written as version <see cref="ExtendedFormatVersion"/>; one without as <see cref="FormatVersion"/>.</remarks>
+    public ReceiptAnchor? Anchor { get; init; }
 
     /// <summary>Writes the receipt as JSON.</summary>
     /// <returns>UTF-8 JSON, indented for people to read.</returns>
@@ -45,7 +52,7 @@ public sealed record AuditReceipt(Guid EventId, ImmutableArray<byte> Entry, ulon
         {
             writer.WriteStartObject();
             writer.WriteString("type", TypeName);
-            writer.WriteNumber("version", FormatVersion);
+            writer.WriteNumber("version", Anchor is null ? FormatVersion : ExtendedFormatVersion);
             writer.WriteString("eventId", EventId.ToString("D"));
             writer.WriteNumber("leafIndex", LeafIndex);
             writer.WriteString("entry", Convert.ToBase64String(Entry.AsSpan()));
@@ -57,6 +64,12 @@ public sealed record AuditReceipt(Guid EventId, ImmutableArray<byte> Entry, ulon
 
             writer.WriteEndArray();
             writer.WriteString("checkpoint", Checkpoint.ToString());
+            if (Anchor is { } anchor)
+            {
+                writer.WritePropertyName("anchor");
+                anchor.Write(writer);
+            }
+
             writer.WriteEndObject();
         }
 
@@ -116,9 +129,21 @@ public sealed record AuditReceipt(Guid EventId, ImmutableArray<byte> Entry, ulon
         }
 
         if (String(root, "type") != TypeName || !root.TryGetProperty("version", out var version) || version.ValueKind != JsonValueKind.Number
-            || !version.TryGetInt32(out var v) || v != FormatVersion)
+            || !version.TryGetInt32(out var v) || v is not (FormatVersion or ExtendedFormatVersion))
         {
-            error = $"the receipt is not an {TypeName} of version {FormatVersion}";
+            error = $"the receipt is not an {TypeName} of version {FormatVersion} or {ExtendedFormatVersion}";
+            return false;
+        }
+
+        ReceiptAnchor? anchor = null;
+        if (root.TryGetProperty("anchor", out var anchorElement) != (v == ExtendedFormatVersion))
+        {
+            error = $"a receipt of version {ExtendedFormatVersion} carries an anchor and one of version {FormatVersion} does not";
+            return false;
+        }
+
+        if (v == ExtendedFormatVersion && !ReceiptAnchor.TryRead(anchorElement, out anchor, out error))
+        {
             return false;
         }
 
@@ -178,7 +203,7 @@ public sealed record AuditReceipt(Guid EventId, ImmutableArray<byte> Entry, ulon
             return false;
         }
 
-        receipt = new AuditReceipt(eventId, [.. entry], leafIndex, path.MoveToImmutable(), checkpoint);
+        receipt = new AuditReceipt(eventId, [.. entry], leafIndex, path.MoveToImmutable(), checkpoint) { Anchor = anchor };
         error = null;
         return true;
     }

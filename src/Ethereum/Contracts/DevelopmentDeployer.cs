@@ -84,4 +84,62 @@ public static class DevelopmentDeployer
 
         return address;
     }
+
+    /// <summary>The ERC-1056 attribute under which the service publishes its log's Ed25519 checkpoint key.</summary>
+    public const string LogKeyAttribute = "did/pub/Ed25519/veriKey/base64";
+
+    /// <summary>The ERC-1056 delegate type the AuditAnchor contract accepts besides the identity's owner.</summary>
+    public const string AnchorDelegateType = "anchor";
+
+    // A development chain's provisioning outlives any run of the service: about a hundred years.
+    private const uint DevelopmentValiditySeconds = 3_153_600_000;
+
+    /// <summary>
+    /// Prepares a node-held service identity for anchoring: makes <paramref name="anchorAccount"/> an <c>anchor</c> delegate, publishes
+    /// the log's Ed25519 checkpoint key as a <see cref="LogKeyAttribute"/> attribute, and funds the anchor account. Each step is
+    /// skipped when already in place.
+    /// </summary>
+    /// <param name="client">A client for the development node (anvil: it signs for the identity and sets balances).</param>
+    /// <param name="registry">The ERC-1056 registry.</param>
+    /// <param name="identity">The node-held service identity.</param>
+    /// <param name="anchorAccount">The account the service anchors from.</param>
+    /// <param name="logKey">The 32-byte Ed25519 public key that signs checkpoints.</param>
+    /// <param name="publishedLogKeys">The Ed25519 keys the identity's DID document already lists (resolved by the caller).</param>
+    /// <param name="cancellationToken">Cancels the provisioning.</param>
+    /// <returns>A task that completes when every step is mined.</returns>
+    /// <exception cref="EthereumRpcException">A transaction failed.</exception>
+    public static async Task ProvisionAnchoringAsync(
+        EthereumRpcClient client, Address registry, Address identity, Address anchorAccount, ReadOnlyMemory<byte> logKey,
+        IReadOnlyCollection<ReadOnlyMemory<byte>> publishedLogKeys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(publishedLogKeys);
+        var binding = new Erc1056.EthereumDidRegistry(client, registry);
+        if (anchorAccount != await binding.IdentityOwnerAsync(identity, BlockTag.Latest, cancellationToken).ConfigureAwait(false)
+            && !await binding.ValidDelegateAsync(identity, AnchorDelegateType, anchorAccount, BlockTag.Latest, cancellationToken).ConfigureAwait(false))
+        {
+            await SendAsync(client, identity, registry,
+                Erc1056.EthereumDidRegistry.AddDelegateCall(identity, AnchorDelegateType, anchorAccount, DevelopmentValiditySeconds), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!publishedLogKeys.Any(k => k.Span.SequenceEqual(logKey.Span)))
+        {
+            await SendAsync(client, identity, registry,
+                Erc1056.EthereumDidRegistry.SetAttributeCall(identity, LogKeyAttribute, logKey.Span, DevelopmentValiditySeconds), cancellationToken).ConfigureAwait(false);
+        }
+
+        await new AnvilControl(client).SetBalanceAsync(anchorAccount, System.Numerics.BigInteger.Pow(10, 20), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task SendAsync(EthereumRpcClient client, Address from, Address to, byte[] data, CancellationToken cancellationToken)
+    {
+        // The node's own estimate can fall short for these calls; twice the estimate is ample and still bounded.
+        var estimate = await client.EstimateGasAsync(new CallRequest(from, to, data), cancellationToken).ConfigureAwait(false);
+        var hash = await client.SendNodeSignedTransactionAsync(from, to, data, estimate * 2, cancellationToken).ConfigureAwait(false);
+        var receipt = await client.WaitForReceiptAsync(hash, s_receiptTimeout, cancellationToken).ConfigureAwait(false);
+        if (!receipt.Succeeded)
+        {
+            throw new EthereumRpcException($"provisioning transaction {hash} reverted", RpcErrorKind.Reverted);
+        }
+    }
 }

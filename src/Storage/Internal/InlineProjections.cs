@@ -16,9 +16,16 @@ internal static class InlineProjections
         var revoked = new Dictionary<string, (string? Patient, long Position)>(StringComparer.Ordinal);
         var stored = new Dictionary<string, (string? Patient, int Versions, long First, long Last)>(StringComparer.Ordinal);
         var erased = new Dictionary<string, (string? Patient, long Position)>(StringComparer.Ordinal);
+        var anchors = new List<NpgsqlBatchCommand>();
         foreach (var (position, _, _, pending) in accepted)
         {
             var entry = pending.Entry;
+            if (entry.Anchor is { } facts && AnchorCommand(entry, facts, position) is { } anchorCommand)
+            {
+                anchors.Add(anchorCommand);
+                continue;
+            }
+
             switch (entry.Type)
             {
                 case AuditEventType.ConsentRegistered when entry.Consent is { } consent:
@@ -74,6 +81,47 @@ internal static class InlineProjections
                 "ON CONFLICT (record) DO UPDATE SET erased_position = EXCLUDED.erased_position",
                 erased.Keys.ToArray(), erased.Values.Select(v => v.Patient).ToArray(), erased.Values.Select(v => v.Position).ToArray());
         }
+
+        foreach (var command in anchors)
+        {
+            yield return command;
+        }
+    }
+
+    // Anchor events are a few per anchoring period: one statement each, in log order.
+    private static NpgsqlBatchCommand? AnchorCommand(AuditEntry entry, AnchorFacts facts, long position) => entry.Type switch
+    {
+        AuditEventType.AnchorSubmitted => Parameters(
+            "INSERT INTO anchors (transaction, chain_id, contract, service_did, submitter, tree_size, root, nonce, max_fee_per_gas, " +
+            "max_priority_fee, status, submitted_position, submitted_at) " +
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'submitted', $11, $12) ON CONFLICT (transaction) DO NOTHING",
+            facts.Transaction, checked((long)facts.ChainId), facts.Contract, entry.Actor, facts.Submitter ?? "", checked((long)facts.TreeSize),
+            facts.Root.ToArray(), checked((long)(facts.Nonce ?? 0)), (decimal)(facts.MaxFeePerGas ?? 0), (decimal)(facts.MaxPriorityFeePerGas ?? 0),
+            position, entry.Time),
+
+        // The confirmed transaction wins its nonce: any other submission with that nonce can never be mined now.
+        AuditEventType.AnchorConfirmed => Parameters(
+            "WITH won AS (UPDATE anchors SET status = 'confirmed', block_number = $2, block_hash = $3, log_index = $4, sequence = $5, " +
+            "gas_used = $6, settled_position = $7, settled_at = $8 WHERE transaction = $1 RETURNING chain_id, submitter, nonce) " +
+            "UPDATE anchors a SET status = 'replaced', settled_position = $7, settled_at = $8 FROM won " +
+            "WHERE a.status = 'submitted' AND a.chain_id = won.chain_id AND a.submitter = won.submitter AND a.nonce = won.nonce AND a.transaction <> $1",
+            facts.Transaction, (long?)facts.Block, facts.BlockHash, (long?)facts.LogIndex, (long?)facts.Sequence, (long?)facts.GasUsed, position, entry.Time),
+
+        AuditEventType.AnchorReorged => Parameters(
+            "UPDATE anchors SET status = 'reorged', reason = $2, settled_position = $3, settled_at = $4 WHERE transaction = $1",
+            facts.Transaction, entry.Reason, position, entry.Time),
+        _ => null,
+    };
+
+    private static NpgsqlBatchCommand Parameters(string sql, params object?[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        return command;
     }
 
     private static NpgsqlBatchCommand Command(string sql, params Array[] arrays)

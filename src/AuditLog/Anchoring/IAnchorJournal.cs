@@ -1,0 +1,32 @@
+using IdentityEhr.AuditLog.Checkpoints;
+using IdentityEhr.AuditLog.Entries;
+
+namespace IdentityEhr.AuditLog.Anchoring;
+
+/// <summary>What the <see cref="Anchorer"/> reads from and writes to the log (implemented over PostgreSQL by Storage).</summary>
+public interface IAnchorJournal
+{
+    /// <summary>Reads the latest signed checkpoint.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The checkpoint, or <see langword="null"/> before the first.</returns>
+    Task<SignedCheckpoint?> LatestCheckpointAsync(CancellationToken cancellationToken);
+
+    /// <summary>Lists the submissions not yet settled, and the confirmed anchors in blocks at or above <paramref name="fromBlock"/>.</summary>
+    /// <param name="chainId">The chain.</param>
+    /// <param name="fromBlock">The lowest block of confirmed anchors to list (those a reorganisation could still drop).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The anchors, oldest submission first.</returns>
+    Task<IReadOnlyList<AnchorRecord>> OpenAnchorsAsync(ulong chainId, ulong fromBlock, CancellationToken cancellationToken);
+
+    /// <summary>Reads the latest confirmed anchor on a chain.</summary>
+    /// <param name="chainId">The chain.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The anchor with the largest tree size, or <see langword="null"/>.</returns>
+    Task<AnchorRecord?> LatestConfirmedAsync(ulong chainId, CancellationToken cancellationToken);
+
+    /// <summary>Appends an anchoring event to the log (its stream is the anchors stream).</summary>
+    /// <param name="entry">The event.</param>
+    /// <param name="cancellationToken">Cancels the append.</param>
+    /// <returns>A task that completes when the event is durable.</returns>
+    Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken);
+}
