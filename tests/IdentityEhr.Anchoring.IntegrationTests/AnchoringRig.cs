@@ -20,7 +20,7 @@ namespace IdentityEhr.Anchoring.IntegrationTests;
 /// One service's anchoring against its own anvil and its own schema: contracts deployed, a fresh anchor account made an
 /// <c>anchor</c> delegate of the service identity (anvil account 1), the log key published in its DID document.
 /// </summary>
-internal sealed class AnchoringRig : IAsyncDisposable
+public sealed class AnchoringRig : IAsyncDisposable
 {
     public const string Origin = "anchoring.test/audit";
     public const string Patient = "did:key:z6MkjchhfUsD6mmvni8mCdXHw216Xrm9bQe2mBH1P5RDjVJG";

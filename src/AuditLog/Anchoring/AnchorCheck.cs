@@ -18,7 +18,7 @@ public enum AnchorCheck
     /// <summary>The node's chain is the anchor's chain, and the service DID is a did:ethr of that chain (and the pinned one, if any).</summary>
     Chain,
 
-    /// <summary>The contract is the pinned one (if any), holds code, and is bound to the DID's identity and registry.</summary>
+    /// <summary>The contract is the pinned one (if any), answers as an AuditAnchor, and consults the pinned (or a genuine ERC-1056) registry.</summary>
     Contract,
 
     /// <summary>The transaction succeeded in the stated block, which is canonical, and emitted the stated <c>Anchored(seq, root, treeSize)</c> there.</summary>
@@ -26,6 +26,9 @@ public enum AnchorCheck
 
     /// <summary>The transaction's sender is the stated submitter and was the DID's owner or <c>anchor</c> delegate at that block.</summary>
     Submitter,
+
+    /// <summary>The contract is bound to the service DID's identity (its <c>identity()</c>).</summary>
+    Binding,
 
     /// <summary>The checkpoint is signed by an Ed25519 key of the service DID's document as of the anchor's block.</summary>
     CheckpointSignature,

@@ -106,11 +106,6 @@ public sealed class AnchoredReceiptVerifier : IDisposable
             return Fail(AnchorCheck.Contract, $"{anchor.Contract} is not an AuditAnchor contract at block {anchor.BlockNumber}", entry);
         }
 
-        if (boundIdentity != identifier.Address)
-        {
-            return Fail(AnchorCheck.Contract, $"contract {anchor.Contract} anchors for identity {boundIdentity}, not {identifier.Address} of {anchor.ServiceDid}", entry);
-        }
-
         if (_trust.Registry is { } pinnedRegistry)
         {
             if (boundRegistry != pinnedRegistry)
@@ -173,6 +168,12 @@ public sealed class AnchoredReceiptVerifier : IDisposable
         {
             return Fail(AnchorCheck.Submitter,
                 $"{transaction.From} was neither the owner ({owner}) nor an anchor delegate of {anchor.ServiceDid} at block {anchor.BlockNumber}", entry);
+        }
+
+        // An authorised sender could still have called some other contract that emits look-alike events.
+        if (boundIdentity != identifier.Address)
+        {
+            return Fail(AnchorCheck.Binding, $"contract {anchor.Contract} anchors for identity {boundIdentity}, not {identifier.Address} of {anchor.ServiceDid}", entry);
         }
 
         // The checkpoint's key, from the DID document as of the anchor's block.
