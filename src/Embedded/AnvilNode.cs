@@ -29,6 +29,9 @@ public sealed partial class AnvilNode : IAsyncDisposable
     /// <summary>Gets the chain id the node reports.</summary>
     public ulong ChainId => _options.ChainId;
 
+    /// <summary>Gets the anvil process's id (fault-injection tests freeze it with SIGSTOP to play an unresponsive node).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Starts anvil and waits until it answers <c>eth_chainId</c> with the configured id.</summary>
     /// <param name="options">Where and how to run.</param>
     /// <param name="logger">Receives progress messages, or <see langword="null"/>.</param>

@@ -68,6 +68,18 @@ public sealed class AnchorStore : IAnchorJournal
     }
 
     /// <inheritdoc/>
+    public Task<bool> GrewAsync(ulong fromSize, ulong toSize, CancellationToken cancellationToken) =>
+        LogStore.GuardAsync(async () =>
+        {
+            using var command = _dataSource.CreateCommand(
+                "SELECT EXISTS (SELECT 1 FROM events WHERE position >= $1 AND position < $2 AND stream_id <> $3)");
+            command.Parameters.Add(new NpgsqlParameter { Value = checked((long)fromSize) });
+            command.Parameters.Add(new NpgsqlParameter { Value = checked((long)toSize) });
+            command.Parameters.Add(new NpgsqlParameter { Value = StreamId });
+            return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        });
+
+    /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">The log was opened read-only (<see cref="LogStore.Connect"/>).</exception>
     public Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken) =>
         (_writer ?? throw new InvalidOperationException("This log was opened read-only; anchoring events are appended through an EventStore."))

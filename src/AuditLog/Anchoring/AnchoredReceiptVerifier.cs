@@ -98,12 +98,13 @@ public sealed class AnchoredReceiptVerifier : IDisposable
         Address boundRegistry;
         try
         {
-            boundIdentity = await contract.IdentityAsync(block, cancellationToken).ConfigureAwait(false);
-            boundRegistry = await contract.RegistryAsync(block, cancellationToken).ConfigureAwait(false);
+            // Both are immutables: read at the latest block, which exists even when the anchor's block was reorganised away.
+            boundIdentity = await contract.IdentityAsync(BlockTag.Latest, cancellationToken).ConfigureAwait(false);
+            boundRegistry = await contract.RegistryAsync(BlockTag.Latest, cancellationToken).ConfigureAwait(false);
         }
         catch (EthereumRpcException e) when (e.Kind is RpcErrorKind.InvalidResponse or RpcErrorKind.Reverted)
         {
-            return Fail(AnchorCheck.Contract, $"{anchor.Contract} is not an AuditAnchor contract at block {anchor.BlockNumber}", entry);
+            return Fail(AnchorCheck.Contract, $"{anchor.Contract} is not an AuditAnchor contract", entry);
         }
 
         if (_trust.Registry is { } pinnedRegistry)
@@ -113,7 +114,7 @@ public sealed class AnchoredReceiptVerifier : IDisposable
                 return Fail(AnchorCheck.Contract, $"contract {anchor.Contract} consults registry {boundRegistry}, not the pinned {pinnedRegistry}", entry);
             }
         }
-        else if (!(await _client.GetCodeAsync(boundRegistry, block, cancellationToken).ConfigureAwait(false)).AsSpan()
+        else if (!(await _client.GetCodeAsync(boundRegistry, BlockTag.Latest, cancellationToken).ConfigureAwait(false)).AsSpan()
                      .SequenceEqual(ContractArtifact.EthereumDidRegistry.DeployedBytecode))
         {
             return Fail(AnchorCheck.Contract, $"the registry {boundRegistry} that contract {anchor.Contract} consults is not the ERC-1056 registry's code", entry);

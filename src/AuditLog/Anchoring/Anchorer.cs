@@ -1,5 +1,4 @@
 using System.Numerics;
-using IdentityEhr.AuditLog.Checkpoints;
 using IdentityEhr.AuditLog.Entries;
 using IdentityEhr.Ethereum;
 using IdentityEhr.Ethereum.Contracts;
@@ -128,6 +127,13 @@ public sealed class Anchorer : IDisposable
 
     private async Task<AnchorTick> RoundAsync(CancellationToken cancellationToken)
     {
+        // The log first, so the lag is known even when the node is away.
+        var checkpoint = await _journal.LatestCheckpointAsync(cancellationToken).ConfigureAwait(false);
+        var treeSize = checkpoint?.Checkpoint.TreeSize ?? 0;
+        var anchoredSize = (await _journal.LatestConfirmedAsync(_options.ChainId, cancellationToken).ConfigureAwait(false))?.TreeSize ?? 0;
+        var grew = treeSize > anchoredSize && await _journal.GrewAsync(anchoredSize, treeSize, cancellationToken).ConfigureAwait(false);
+        Observe(treeSize, anchoredSize, grew);
+
         var latestBlock = await _client.GetBlockNumberAsync(cancellationToken).ConfigureAwait(false);
         var finalized = await _options.Finality.FinalizedBlockAsync(_client, cancellationToken).ConfigureAwait(false);
         var watchFrom = latestBlock > _options.ReorgWatchBlocks ? latestBlock - _options.ReorgWatchBlocks : 0;
@@ -148,7 +154,6 @@ public sealed class Anchorer : IDisposable
         }
 
         // 2. Submissions, by nonce (a replacement shares its original's nonce; whichever is mined wins).
-        var checkpoint = await _journal.LatestCheckpointAsync(cancellationToken).ConfigureAwait(false);
         foreach (var group in open.Where(a => a.Status == AnchorStatus.Submitted).GroupBy(a => a.Nonce).OrderBy(g => g.Key))
         {
             (AnchorRecord Anchor, TransactionReceipt Receipt)? mined = null;
@@ -205,7 +210,7 @@ public sealed class Anchorer : IDisposable
             if (_time.GetUtcNow() - newest.SubmittedAt >= _options.StuckAfter && checkpoint is not null)
             {
                 // Stuck (underpriced, or lost by the node): the same nonce again, with higher fees and the newest tree head.
-                if (await SubmitAsync(checkpoint, group.Key, newest, cancellationToken).ConfigureAwait(false) is { } replacement)
+                if (await SubmitAsync(group.Key, newest, cancellationToken).ConfigureAwait(false) is { } replacement)
                 {
                     submitted.Add(replacement);
                     inFlight = replacement;
@@ -216,38 +221,53 @@ public sealed class Anchorer : IDisposable
         // 3. A new anchor when none is in flight, the tree grew past the last confirmed anchor, and the period is over (or the
         //    last anchor was lost). The latest checkpoint covers everything before it, however much that is.
         var latestConfirmed = await _journal.LatestConfirmedAsync(_options.ChainId, cancellationToken).ConfigureAwait(false);
-        var anchoredSize = latestConfirmed?.TreeSize ?? 0;
+        if ((latestConfirmed?.TreeSize ?? 0) != anchoredSize)
+        {
+            // This round confirmed or lost an anchor.
+            anchoredSize = latestConfirmed?.TreeSize ?? 0;
+            grew = treeSize > anchoredSize && await _journal.GrewAsync(anchoredSize, treeSize, cancellationToken).ConfigureAwait(false);
+        }
+
         _lastSubmission ??= open.Select(a => (DateTimeOffset?)a.SubmittedAt).Append(latestConfirmed?.SubmittedAt).Max();
         var now = _time.GetUtcNow();
-        if (inFlight is null && checkpoint is { } head && head.Checkpoint.TreeSize > anchoredSize
+        if (inFlight is null && grew && checkpoint is { } head
             && (reorged.Count > 0 || _lastSubmission is not { } last || now - last >= _options.Period))
         {
             var onChain = await _contract.TreeSizeAsync(BlockTag.Latest, cancellationToken).ConfigureAwait(false);
-            if (head.Checkpoint.TreeSize > onChain && await SubmitAsync(head, null, null, cancellationToken).ConfigureAwait(false) is { } transaction)
+            if (head.Checkpoint.TreeSize > onChain && await SubmitAsync(null, null, cancellationToken).ConfigureAwait(false) is { } transaction)
             {
                 submitted.Add(transaction);
                 inFlight = transaction;
             }
         }
 
-        var treeSize = checkpoint?.Checkpoint.TreeSize ?? 0;
-        var covered = confirmed.Count > 0 ? (await _journal.LatestConfirmedAsync(_options.ChainId, cancellationToken).ConfigureAwait(false))?.TreeSize ?? 0 : anchoredSize;
+        Observe(treeSize, anchoredSize, grew);
+        Volatile.Write(ref _state, State with { InFlight = inFlight });
+        return new AnchorTick(submitted, confirmed, reorged);
+    }
+
+    /// <summary>Notes the tree and anchored sizes; the lag runs from when activity first waited for an anchor.</summary>
+    private void Observe(ulong treeSize, ulong anchoredSize, bool waiting)
+    {
         var previous = State;
         Volatile.Write(ref _state, previous with
         {
             TreeSize = treeSize,
-            AnchoredTreeSize = covered,
-            UnanchoredSince = treeSize > covered ? previous.UnanchoredSince ?? now : null,
-            InFlight = inFlight,
+            AnchoredTreeSize = anchoredSize,
+            UnanchoredSince = waiting ? previous.UnanchoredSince ?? _time.GetUtcNow() : null,
         });
-        return new AnchorTick(submitted, confirmed, reorged);
     }
 
-    /// <summary>Signs an anchor of <paramref name="head"/>, records it, then sends it.</summary>
-    /// <returns>The transaction hash, or <see langword="null"/> when the fee cap forbids a replacement.</returns>
-    private async Task<string?> SubmitAsync(SignedCheckpoint head, ulong? nonce, AnchorRecord? replacing, CancellationToken cancellationToken)
+    /// <summary>Signs an anchor of the latest checkpoint, records it, then sends it.</summary>
+    /// <returns>The transaction hash, or <see langword="null"/> when there is no checkpoint.</returns>
+    private async Task<string?> SubmitAsync(ulong? nonce, AnchorRecord? replacing, CancellationToken cancellationToken)
     {
-        var tree = head.Checkpoint;
+        // Read now, not at the start of the round: a round that waited on a slow node would otherwise anchor a stale head.
+        if (await _journal.LatestCheckpointAsync(cancellationToken).ConfigureAwait(false) is not { Checkpoint: var tree })
+        {
+            return null;
+        }
+
         var data = AuditAnchorContract.AnchorCall(tree.RootHash.ToArray(), tree.TreeSize);
 
         // Estimation fails fast on a revert (not authorised, tree not grown) before a nonce is spent.

@@ -24,6 +24,14 @@ public interface IAnchorJournal
     /// <returns>The anchor with the largest tree size, or <see langword="null"/>.</returns>
     Task<AnchorRecord?> LatestConfirmedAsync(ulong chainId, CancellationToken cancellationToken);
 
+    /// <summary>Whether any event other than an anchoring event lies at tree positions <paramref name="fromSize"/> to <paramref name="toSize"/> − 1.</summary>
+    /// <remarks>Anchoring events are leaves too; growth made only of them is not a reason to anchor again (it would never stop).</remarks>
+    /// <param name="fromSize">The first position.</param>
+    /// <param name="toSize">One past the last position.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns><see langword="true"/> when the log has new activity there.</returns>
+    Task<bool> GrewAsync(ulong fromSize, ulong toSize, CancellationToken cancellationToken);
+
     /// <summary>Appends an anchoring event to the log (its stream is the anchors stream).</summary>
     /// <param name="entry">The event.</param>
     /// <param name="cancellationToken">Cancels the append.</param>

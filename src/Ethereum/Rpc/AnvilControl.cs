@@ -58,4 +58,12 @@ public sealed class AnvilControl
     /// <exception cref="EthereumRpcException">The call failed.</exception>
     public Task SetAutomineAsync(bool enabled, CancellationToken cancellationToken = default) =>
         _client.CallAsync("evm_setAutomine", [enabled], cancellationToken);
+
+    /// <summary>Sets the base fee of the next block (<c>anvil_setNextBlockBaseFeePerGas</c>): transactions offering less stay pending.</summary>
+    /// <param name="wei">The base fee per gas, in wei.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when set.</returns>
+    /// <exception cref="EthereumRpcException">The node refused it.</exception>
+    public Task SetNextBlockBaseFeeAsync(BigInteger wei, CancellationToken cancellationToken = default) =>
+        _client.CallAsync("anvil_setNextBlockBaseFeePerGas", [Hex.EncodeBigQuantity(wei)], cancellationToken);
 }

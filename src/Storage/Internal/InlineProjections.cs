@@ -94,7 +94,11 @@ internal static class InlineProjections
         AuditEventType.AnchorSubmitted => Parameters(
             "INSERT INTO anchors (transaction, chain_id, contract, service_did, submitter, tree_size, root, nonce, max_fee_per_gas, " +
             "max_priority_fee, status, submitted_position, submitted_at) " +
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'submitted', $11, $12) ON CONFLICT (transaction) DO NOTHING",
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'submitted', $11, $12) " +
+            // The very same transaction sent again (after a reorganisation dropped it, with identical fields) is open again.
+            "ON CONFLICT (transaction) DO UPDATE SET status = 'submitted', reason = NULL, block_number = NULL, block_hash = NULL, log_index = NULL, " +
+            "sequence = NULL, gas_used = NULL, settled_position = NULL, settled_at = NULL, submitted_position = EXCLUDED.submitted_position, " +
+            "submitted_at = EXCLUDED.submitted_at",
             facts.Transaction, checked((long)facts.ChainId), facts.Contract, entry.Actor, facts.Submitter ?? "", checked((long)facts.TreeSize),
             facts.Root.ToArray(), checked((long)(facts.Nonce ?? 0)), (decimal)(facts.MaxFeePerGas ?? 0), (decimal)(facts.MaxPriorityFeePerGas ?? 0),
             position, entry.Time),
