@@ -73,9 +73,11 @@ internal static class ServiceHost
         }
 
         AuditLogOptions logOptions;
+        AnchoringOptions anchoringOptions;
         try
         {
             logOptions = AuditLogOptions.Read(name => builder.Configuration[name], settings.DataDirectory);
+            anchoringOptions = AnchoringOptions.Read(name => builder.Configuration[name], settings.DataDirectory, infrastructure.Chain.IsEmbedded);
         }
         catch (FormatException e)
         {
@@ -86,8 +88,9 @@ internal static class ServiceHost
 
         await using (infrastructure)
         using (logOptions)
+        using (anchoringOptions)
         {
-            var app = Build(builder, infrastructure, settings.EthrNetworks, logOptions);
+            var app = Build(builder, infrastructure, settings.EthrNetworks, logOptions, anchoringOptions);
             await using (app)
             {
                 await app.StartAsync();
@@ -102,7 +105,8 @@ internal static class ServiceHost
 
     /// <summary>Builds the HTTP application on running infrastructure; tests call this with their fixtures' infrastructure.</summary>
     public static WebApplication Build(
-        WebApplicationBuilder builder, Infrastructure infrastructure, IReadOnlyList<EthrNetworkSetting>? ethrNetworks = null, AuditLogOptions? logOptions = null)
+        WebApplicationBuilder builder, Infrastructure infrastructure, IReadOnlyList<EthrNetworkSetting>? ethrNetworks = null, AuditLogOptions? logOptions = null,
+        AnchoringOptions? anchoringOptions = null)
     {
         ethrNetworks ??= [];
         builder.Services.AddSingleton(infrastructure);
@@ -119,6 +123,19 @@ internal static class ServiceHost
 
         builder.Services.AddSingleton<AuditLogService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditLogService>());
+
+        // Without options (tests), anchoring is off unless a test asks for it; it starts after the log (hosted services start in order).
+        if (anchoringOptions is null)
+        {
+            builder.Services.AddSingleton(_ => AnchoringOptions.Read(name => name == AnchoringOptions.EnabledVariable ? "off" : null, dataDirectory: null, infrastructure.Chain.IsEmbedded));
+        }
+        else
+        {
+            builder.Services.AddSingleton(anchoringOptions);
+        }
+
+        builder.Services.AddSingleton<AnchoringService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AnchoringService>());
         builder.Services.AddSingleton<HealthReporter>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IDidMethod, DidKey>();

@@ -27,15 +27,18 @@ internal sealed class RunningService : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    public Infrastructure Infrastructure => _infrastructure;
+
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RunningService> StartAsync(EhrSettings settings, CancellationToken cancellationToken, Log.AuditLogOptions? logOptions = null)
+    public static async Task<RunningService> StartAsync(
+        EhrSettings settings, CancellationToken cancellationToken, Log.AuditLogOptions? logOptions = null, Log.AnchoringOptions? anchoringOptions = null)
     {
         var infrastructure = await Infrastructure.StartAsync(settings, null, cancellationToken);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        var app = ServiceHost.Build(builder, infrastructure, logOptions: logOptions);
+        var app = ServiceHost.Build(builder, infrastructure, logOptions: logOptions, anchoringOptions: anchoringOptions);
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new RunningService(app, infrastructure, new Uri(address));

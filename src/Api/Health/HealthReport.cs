@@ -1,10 +1,11 @@
 namespace IdentityEhr.Api.Health;
 
-/// <summary>What <c>GET /health</c> answers: whether the service can reach its database and chain, and which they are.</summary>
-/// <param name="Status"><c>healthy</c> when every part is up; otherwise <c>unhealthy</c>.</param>
+/// <summary>What <c>GET /health</c> answers: whether the service can reach its database and chain, which they are, and how far anchoring trails.</summary>
+/// <param name="Status"><c>healthy</c> when the database and the chain are up; otherwise <c>unhealthy</c> (anchoring reports its own status).</param>
 /// <param name="Database">The PostgreSQL database.</param>
 /// <param name="Chain">The Ethereum chain.</param>
-internal sealed record HealthReport(string Status, DatabaseHealth Database, ChainHealth Chain);
+/// <param name="Anchoring">The anchoring of the audit log on the chain.</param>
+internal sealed record HealthReport(string Status, DatabaseHealth Database, ChainHealth Chain, AnchoringHealth Anchoring);
 
 /// <summary>The database part of <see cref="HealthReport"/>; never the credentials.</summary>
 internal sealed record DatabaseHealth(string Status, bool Embedded, string? Server, string? Host, int? Port, string? Database, string? Error);
@@ -15,3 +16,16 @@ internal sealed record ChainHealth(
 
 /// <summary>The contracts the service uses on its chain.</summary>
 internal sealed record ContractsHealth(string DidRegistry, string AuditAnchor, string ServiceIdentity);
+
+/// <summary>How far anchoring trails the log.</summary>
+/// <param name="Status"><c>off</c>, <c>current</c> (every event is under a confirmed anchor or waits less than a period and a half), <c>lagging</c>, or <c>failing</c> (the last round failed).</param>
+/// <param name="ServiceDid">The DID that anchors.</param>
+/// <param name="Account">The account that sends anchor transactions.</param>
+/// <param name="TreeSize">The latest checkpoint's tree size.</param>
+/// <param name="AnchoredTreeSize">The tree size of the latest confirmed anchor.</param>
+/// <param name="LagSeconds">How long the oldest event not under a confirmed anchor has waited (0 when none waits).</param>
+/// <param name="InFlight">The anchor transaction being waited for.</param>
+/// <param name="Error">Why the last round failed, or why anchoring is off.</param>
+internal sealed record AnchoringHealth(
+    string Status, string? ServiceDid, string? Account, ulong TreeSize, ulong AnchoredTreeSize, double LagSeconds, string? InFlight, string? Error);
+

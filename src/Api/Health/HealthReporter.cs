@@ -6,7 +6,7 @@ using IdentityEhr.Storage;
 namespace IdentityEhr.Api.Health;
 
 /// <summary>Probes the database and the chain, each within a bounded time.</summary>
-internal sealed class HealthReporter(Infrastructure infrastructure)
+internal sealed class HealthReporter(Infrastructure infrastructure, Log.AnchoringService anchoring, Log.AnchoringOptions anchoringOptions, TimeProvider time)
 {
     private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(5);
 
@@ -16,7 +16,21 @@ internal sealed class HealthReporter(Infrastructure infrastructure)
         var chain = ProbeChainAsync(cancellationToken);
         await Task.WhenAll(database, chain);
         var healthy = database.Result.Status == "up" && chain.Result.Status == "up";
-        return new HealthReport(healthy ? "healthy" : "unhealthy", database.Result, chain.Result);
+        return new HealthReport(healthy ? "healthy" : "unhealthy", database.Result, chain.Result, Anchoring());
+    }
+
+    private AnchoringHealth Anchoring()
+    {
+        if (anchoring.Anchorer is not { } anchorer)
+        {
+            return new AnchoringHealth("off", anchoring.ServiceDid, null, 0, 0, 0, null, anchoring.Disabled);
+        }
+
+        var state = anchorer.State;
+        var lag = state.Lag(time.GetUtcNow());
+        var status = state.LastError is not null ? "failing" : lag > anchoringOptions.Period * 1.5 + anchoringOptions.PollInterval * 2 ? "lagging" : "current";
+        return new AnchoringHealth(
+            status, anchoring.ServiceDid, anchorer.Account.ToString(), state.TreeSize, state.AnchoredTreeSize, Math.Round(lag.TotalSeconds, 3), state.InFlight, state.LastError);
     }
 
     private async Task<DatabaseHealth> ProbeDatabaseAsync(CancellationToken cancellationToken)

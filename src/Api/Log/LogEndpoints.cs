@@ -45,10 +45,15 @@ internal static class LogEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         log.MapGet("/receipts/{eventId}", ReceiptAsync)
             .WithName("GetReceipt")
-            .WithSummary("The receipt of an event: its entry, leaf index, inclusion proof and the signed checkpoint (specs/receipt.md).")
+            .WithSummary("The receipt of an event: its entry, leaf index, inclusion proof and signed checkpoint, extended with the anchor once one covers it (specs/receipt.md).")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
+        log.MapGet("/anchors", AnchorsAsync)
+            .WithName("GetAnchors")
+            .WithSummary("The anchor transactions, newest first ('limit', 1 to 1000, default 50): status, tree size, block and gas used.")
+            .Produces<IReadOnlyList<AnchorResponse>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return routes;
     }
 
@@ -145,6 +150,23 @@ internal static class LogEndpoints
                 http.Response.Headers.CacheControl = "no-cache";
                 return TypedResults.File(receipt!.ToJson(), "application/json");
         }
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<AnchorResponse>>, ProblemHttpResult>> AnchorsAsync(
+        HttpRequest request, AuditLogService log, CancellationToken cancellationToken)
+    {
+        if (!TryNumber(request, "limit", required: false, out var limit, out var problem))
+        {
+            return problem!;
+        }
+
+        if (limit is 0 or > 1000)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "bad-parameter", "Bad parameter", "'limit' must be from 1 to 1000");
+        }
+
+        var anchors = await log.Store.Log.Anchors.ListAsync((int)(limit ?? 50), cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<AnchorResponse>>([.. anchors.Select(AnchorResponse.From)]);
     }
 
     private static bool TryNumber(HttpRequest request, string name, bool required, out ulong? value, out ProblemHttpResult? problem)

@@ -1,26 +1,62 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IdentityEhr.AuditLog.Anchoring;
 using IdentityEhr.AuditLog.Receipts;
+using IdentityEhr.Ethereum;
 
 namespace IdentityEhr.Cli.Commands;
 
-/// <summary><c>ehr audit verify receipt.json --key …</c>: checks a receipt offline against the log's public key.</summary>
+/// <summary>
+/// <c>ehr audit verify receipt.json</c>: the auditor's check of a receipt, offline against the log's key (<c>--key</c>), or
+/// against the chain the receipt is anchored on (<c>--rpc</c> with the service DID pinned by <c>--did</c>).
+/// </summary>
 internal static class AuditCommand
 {
     private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
 
+    private static readonly (AnchorCheck Check, string Label)[] s_anchorChecks =
+    [
+        (AnchorCheck.Entry, "entry"),
+        (AnchorCheck.LeafIndex, "leaf index inside the tree"),
+        (AnchorCheck.InclusionProof, "inclusion proof"),
+        (AnchorCheck.Anchored, "receipt carries an anchor"),
+        (AnchorCheck.Chain, "chain and service DID"),
+        (AnchorCheck.Contract, "anchor contract and registry"),
+        (AnchorCheck.AnchorEvent, "Anchored event in a canonical block"),
+        (AnchorCheck.Submitter, "sent by the DID's owner or anchor delegate"),
+        (AnchorCheck.Binding, "contract bound to the DID"),
+        (AnchorCheck.CheckpointSignature, "checkpoint signed by a key of the DID"),
+        (AnchorCheck.ConsistencyProof, "consistency proof to the anchored tree"),
+        (AnchorCheck.Finality, "anchor final"),
+    ];
+
     public static Command Create(CliContext context)
     {
         var file = new Argument<string>("receipt") { Description = "The receipt file ('-' reads standard input)." };
-        var key = new Option<string>("--key") { Description = "The log's note verifier key (name+keyid+base64), or @file holding it.", Required = true };
-        var origin = new Option<string>("--origin") { Description = "The log origin to expect (default: the key's name)." };
-        var verify = new Command("verify", "Check a receipt offline: the entry, the checkpoint's origin and signature, and the inclusion proof.") { file, key, origin };
+        var key = new Option<string>("--key") { Description = "Offline: the log's note verifier key (name+keyid+base64), or @file holding it." };
+        var origin = new Option<string>("--origin") { Description = "The log origin to expect (default: the key's name, or any with --rpc)." };
+        var rpc = CliContext.HttpUrlOption("--rpc", "Against the chain: a JSON-RPC URL of a node of the anchor's chain (the only thing asked online).");
+        var did = new Option<string>("--did") { Description = "With --rpc: the service DID you trust (did:ethr); the receipt's anchor must name it." };
+        var contract = new Option<string>("--contract") { Description = "With --rpc: pin the AuditAnchor contract address (recommended)." };
+        var registry = new Option<string>("--registry") { Description = "With --rpc: pin the ERC-1056 registry (default: the contract's, if its code is the registry's)." };
+        var finality = new Option<string>("--finality") { Description = "With --rpc: 'finalized' (default) or a number of confirmations, for chains without the tag." };
+        var verify = new Command(
+            "verify",
+            "Check a receipt: the entry, its inclusion proof and the checkpoint signature offline (--key); or all that, the consistency "
+            + "proof to the anchored tree head, and the Anchored event, its sender, the DID's key at that block and finality on the chain (--rpc --did). "
+            + "Exit 0 only when everything holds; 1 names the failed check; 2 usage; 3 the node could not be asked.")
+        {
+            file, key, origin, rpc, did, contract, registry, finality,
+        };
         verify.SetAction(async (parse, cancellationToken) =>
         {
-            ReceiptVerification? result = null;
+            var json = parse.GetValue(context.Json);
             AuditReceipt? receipt = null;
-            var exit = await ConsentCommand.RunAsync(context, () =>
+            ReceiptVerification? offline = null;
+            AnchoredVerification? anchored = null;
+            var exit = await ConsentCommand.RunAsync(context, async () =>
             {
                 var bytes = CredentialFiles.ReadBytes(parse.GetValue(file)!, AuditReceipt.MaxLength);
                 if (!AuditReceipt.TryParse(bytes, out receipt, out var error))
@@ -28,21 +64,123 @@ internal static class AuditCommand
                     throw new CliException(ExitCodes.UsageError, $"{parse.GetValue(file)}: {error}");
                 }
 
-                result = receipt.Verify(LogKeys.Parse(parse.GetValue(key)!), parse.GetValue(origin));
-                return Task.CompletedTask;
+                var rpcUrl = parse.GetValue(rpc);
+                if ((rpcUrl is null) == (parse.GetValue(key) is null))
+                {
+                    throw new CliException(ExitCodes.UsageError, "give --key (offline, against the log's key) or --rpc with --did (against the chain), not both");
+                }
+
+                if (rpcUrl is null)
+                {
+                    offline = receipt.Verify(LogKeys.Parse(parse.GetValue(key)!), parse.GetValue(origin));
+                    return;
+                }
+
+                var trust = Trust(parse.GetValue(did), parse.GetValue(contract), parse.GetValue(registry), parse.GetValue(finality), parse.GetValue(origin));
+                using var verifier = new AnchoredReceiptVerifier(rpcUrl, trust);
+                try
+                {
+                    anchored = await verifier.VerifyAsync(receipt, cancellationToken);
+                }
+                catch (EthereumException e)
+                {
+                    throw new CliException(ExitCodes.Unavailable, $"cannot check the anchor: {e.Message}");
+                }
             });
-            if (result is null)
+            if (offline is not null)
             {
-                return exit;
+                await ReportOfflineAsync(context, json, receipt!, offline);
+                return offline.IsValid ? ExitCodes.Success : ExitCodes.CheckFailed;
             }
 
-            await ReportAsync(context, parse.GetValue(context.Json), receipt!, result);
-            return result.IsValid ? ExitCodes.Success : ExitCodes.CheckFailed;
+            if (anchored is not null)
+            {
+                await ReportAnchoredAsync(context, json, receipt!, anchored);
+                return anchored.IsValid ? ExitCodes.Success : ExitCodes.CheckFailed;
+            }
+
+            return exit;
         });
         return new Command("audit", "Auditor's checks of receipts.") { verify };
     }
 
-    private static async Task ReportAsync(CliContext context, bool json, AuditReceipt receipt, ReceiptVerification result)
+    private static AnchorTrust Trust(string? did, string? contract, string? registry, string? finality, string? origin)
+    {
+        if (did is null || !did.StartsWith("did:ethr:", StringComparison.Ordinal) || did.Length > 512)
+        {
+            throw new CliException(ExitCodes.UsageError, "--rpc needs --did, the did:ethr of the service you trust (a forged receipt would name its own)");
+        }
+
+        Address? Pinned(string? text, string name) => text is null ? null
+            : Address.TryParse(text, out var address) ? address : throw new CliException(ExitCodes.UsageError, $"{name} is not an Ethereum address (0x and 40 hex digits)");
+
+        var rule = AnchorFinality.FinalizedTag;
+        if (finality is not null && !AnchorFinality.TryParse(finality, out rule))
+        {
+            throw new CliException(ExitCodes.UsageError, "--finality must be 'finalized' or a number of confirmations from 1 to 999999");
+        }
+
+        return new AnchorTrust
+        {
+            ServiceDid = did,
+            Contract = Pinned(contract, "--contract"),
+            Registry = Pinned(registry, "--registry"),
+            Origin = origin,
+            Finality = rule,
+        };
+    }
+
+    private static async Task ReportAnchoredAsync(CliContext context, bool json, AuditReceipt receipt, AnchoredVerification result)
+    {
+        var checkpoint = receipt.Checkpoint.Checkpoint;
+        var anchor = receipt.Anchor;
+        if (json)
+        {
+            var output = new JsonObject
+            {
+                ["valid"] = result.IsValid,
+                ["failedCheck"] = result.Failed?.ToString(),
+                ["detail"] = result.Detail,
+                ["eventId"] = receipt.EventId.ToString("D"),
+                ["type"] = result.Entry?.Type.ToString(),
+                ["time"] = result.Entry?.Time.ToString("O", CultureInfo.InvariantCulture),
+                ["leafIndex"] = receipt.LeafIndex,
+                ["origin"] = checkpoint.Origin,
+                ["treeSize"] = checkpoint.TreeSize,
+                ["rootHash"] = checkpoint.RootHash.ToBase64(),
+                ["anchor"] = anchor is null ? null : new JsonObject
+                {
+                    ["chainId"] = anchor.ChainId,
+                    ["contract"] = anchor.Contract.ToString(),
+                    ["did"] = anchor.ServiceDid,
+                    ["transactionHash"] = anchor.TransactionHash,
+                    ["blockNumber"] = anchor.BlockNumber,
+                    ["treeSize"] = anchor.TreeSize,
+                    ["finalizedBlock"] = result.FinalizedBlock,
+                },
+                ["checks"] = new JsonObject([.. s_anchorChecks.Select(c => KeyValuePair.Create(c.Check.ToString(), (JsonNode?)(result.Passed(c.Check) is { } p ? p : null)))]),
+            };
+            await context.Output.WriteLineAsync(output.ToJsonString(s_indented));
+            return;
+        }
+
+        if (result.Entry is { } entry)
+        {
+            await context.Output.WriteLineAsync($"event {receipt.EventId}: {entry.Type} by {entry.Actor} at {entry.Time:yyyy-MM-ddTHH:mm:ss.fffZ}");
+        }
+
+        await context.Output.WriteLineAsync($"leaf {receipt.LeafIndex} of {checkpoint.Origin} at tree size {checkpoint.TreeSize}"
+            + (anchor is null ? ", not anchored" : $", anchored at tree size {anchor.TreeSize} in block {anchor.BlockNumber} of chain {anchor.ChainId} (tx {anchor.TransactionHash})"));
+        foreach (var (check, label) in s_anchorChecks)
+        {
+            var passed = result.Passed(check);
+            await context.Output.WriteLineAsync($"  {(passed is null ? "not reached" : passed.Value ? "ok    " : "FAILED")}  {label}");
+        }
+
+        await context.Output.WriteLineAsync(result.IsValid ? $"valid: {result.Detail}" : $"INVALID ({result.Failed}): {result.Detail}");
+    }
+
+    private static async Task ReportOfflineAsync(CliContext context, bool json, AuditReceipt receipt, ReceiptVerification result)
     {
         var checkpoint = receipt.Checkpoint.Checkpoint;
         (string Check, bool? Passed)[] checks =
@@ -61,11 +199,12 @@ internal static class AuditCommand
                 ["failure"] = result.IsValid ? null : result.Failure.ToString(),
                 ["eventId"] = receipt.EventId.ToString("D"),
                 ["type"] = result.Entry?.Type.ToString(),
-                ["time"] = result.Entry?.Time.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["time"] = result.Entry?.Time.ToString("O", CultureInfo.InvariantCulture),
                 ["leafIndex"] = receipt.LeafIndex,
                 ["origin"] = checkpoint.Origin,
                 ["treeSize"] = checkpoint.TreeSize,
                 ["rootHash"] = checkpoint.RootHash.ToBase64(),
+                ["anchored"] = receipt.Anchor is not null,
                 ["checks"] = new JsonObject([.. checks.Select(c => KeyValuePair.Create(c.Check, (JsonNode?)(c.Passed is { } p ? p : null)))]),
             };
             await context.Output.WriteLineAsync(output.ToJsonString(s_indented));
@@ -84,7 +223,7 @@ internal static class AuditCommand
         }
 
         await context.Output.WriteLineAsync(result.IsValid
-            ? "valid: the event is in the log whose key signed the checkpoint"
+            ? "valid: the event is in the log whose key signed the checkpoint" + (receipt.Anchor is null ? string.Empty : " (the anchor was not checked: give --rpc and --did)")
             : $"INVALID: {result.Failure}");
     }
 

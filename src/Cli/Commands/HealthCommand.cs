@@ -59,6 +59,17 @@ internal static class HealthCommand
             + (c.TryGetProperty("contracts", out var k) && k.ValueKind == JsonValueKind.Object
                 ? $"; registry {Text(k, "didRegistry")}, anchor {Text(k, "auditAnchor")}"
                 : string.Empty));
+        if (report.ValueKind == JsonValueKind.Object && report.TryGetProperty("anchoring", out var anchoring) && anchoring.ValueKind == JsonValueKind.Object)
+        {
+            var status = Text(anchoring, "status");
+            var details = status == "off"
+                ? Text(anchoring, "error")
+                : $"{Text(anchoring, "serviceDid")}: anchored to tree size {Text(anchoring, "anchoredTreeSize")} of {Text(anchoring, "treeSize")}, lag {Text(anchoring, "lagSeconds")} s"
+                    + (status == "failing" ? $"; last round: {Text(anchoring, "error")}" : string.Empty);
+            var color = status switch { "current" => "green", "off" => "grey", _ => "yellow" };
+            table.AddRow(new Markup("anchoring"), new Markup($"[{color}]{Markup.Escape(status)}[/]"), new Markup(Markup.Escape(details)));
+        }
+
         console.Write(table);
         console.MarkupLine(healthy ? "[green]healthy[/]" : "[red]unhealthy[/]");
     }

@@ -21,7 +21,58 @@ internal static class LogCommand
         log.Subcommands.Add(CheckpointCommand(context, key));
         log.Subcommands.Add(ProofCommand(context, key));
         log.Subcommands.Add(VerifyCommand(context, key));
+        log.Subcommands.Add(AnchorsCommand(context));
         return log;
+    }
+
+    private static Command AnchorsCommand(CliContext context)
+    {
+        var limit = new Option<int>("--limit") { Description = "How many anchors to list, newest first (1 to 1000).", DefaultValueFactory = _ => 20 };
+        var command = new Command("anchors", "List the log's anchor transactions on Ethereum: status, tree size, block and gas used.") { limit };
+        command.SetAction(async (parse, cancellationToken) => await ConsentCommand.RunAsync(context, async () =>
+        {
+            var count = parse.GetValue(limit);
+            if (count is < 1 or > 1000)
+            {
+                throw new CliException(ExitCodes.UsageError, "--limit must be from 1 to 1000");
+            }
+
+            using var client = Client(context, parse);
+            var body = await client.GetAsync($"log/anchors?limit={count.ToString(System.Globalization.CultureInfo.InvariantCulture)}", cancellationToken)
+                ?? throw new CliException(ExitCodes.Unavailable, "the service has no /log/anchors (an older version?)");
+            JsonArray anchors;
+            try
+            {
+                anchors = JsonNode.Parse(body) as JsonArray ?? throw new JsonException();
+            }
+            catch (JsonException)
+            {
+                throw new CliException(ExitCodes.Unavailable, "the service's anchor list is not a JSON array");
+            }
+
+            if (parse.GetValue(context.Json))
+            {
+                await WriteJsonAsync(context, new JsonObject { ["anchors"] = anchors.DeepClone() });
+                return;
+            }
+
+            if (anchors.Count == 0)
+            {
+                await context.Output.WriteLineAsync("no anchors yet (the log is anchored once it holds events and the anchoring period has passed)");
+                return;
+            }
+
+            await context.Output.WriteLineAsync($"{"status",-10} {"tree size",10} {"block",8} {"gas used",9}  {"submitted (UTC)",-19}  transaction");
+            foreach (var anchor in anchors.OfType<JsonObject>())
+            {
+                var status = anchor["status"]?.GetValue<string>() ?? "?";
+                var reason = anchor["reason"]?.GetValue<string>() is { } r ? $" ({r})" : string.Empty;
+                var submitted = anchor["submittedAt"]?.GetValue<DateTimeOffset>().UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) ?? "?";
+                await context.Output.WriteLineAsync(
+                    $"{status,-10} {anchor["treeSize"],10} {anchor["blockNumber"]?.ToString() ?? "-",8} {anchor["gasUsed"]?.ToString() ?? "-",9}  {submitted,-19}  {anchor["transaction"]}{reason}");
+            }
+        }));
+        return command;
     }
 
     private static Command CheckpointCommand(CliContext context, Option<string> key)
