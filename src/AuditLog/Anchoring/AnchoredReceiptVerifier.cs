@@ -177,18 +177,22 @@ public sealed class AnchoredReceiptVerifier : IDisposable
             return Fail(AnchorCheck.Binding, $"contract {anchor.Contract} anchors for identity {boundIdentity}, not {identifier.Address} of {anchor.ServiceDid}", entry);
         }
 
-        // The checkpoint's key, from the DID document as of the anchor's block.
-        var signature = await CheckSignatureAsync(receipt, did, boundRegistry, chainId, anchor.BlockNumber, cancellationToken).ConfigureAwait(false);
-        if (signature is not null)
+        // The checkpoint's key, from the DID document as of the anchor's block; then the consistency proof to the anchored head.
+        var hexChain = "0x" + chainId.ToString("x", CultureInfo.InvariantCulture);
+        using (var ethr = new EthrDid([new EthrNetwork(hexChain, chainId, _client.Endpoint, boundRegistry)], _time))
         {
-            return Fail(AnchorCheck.CheckpointSignature, signature, entry);
-        }
+            var resolution = await ethr.ResolveAsync(
+                did, new DidResolutionOptions { VersionId = anchor.BlockNumber.ToString(CultureInfo.InvariantCulture) }, cancellationToken).ConfigureAwait(false);
+            if (resolution.DidDocument is not { } document)
+            {
+                return Fail(AnchorCheck.CheckpointSignature,
+                    $"{did} does not resolve at block {anchor.BlockNumber}: {resolution.ResolutionMetadata.Error?.Detail ?? "no document"}", entry);
+            }
 
-        var consistency = new ConsistencyProof(checkpoint.TreeSize, anchor.TreeSize, anchor.ConsistencyProof).Verify(checkpoint.RootHash, anchor.RootHash);
-        if (!consistency.IsValid)
-        {
-            return Fail(AnchorCheck.ConsistencyProof,
-                $"the consistency proof does not lead from the checkpoint (size {checkpoint.TreeSize}) to the anchored tree (size {anchor.TreeSize}): {consistency.Failure}", entry);
+            if (VerifyLocally(receipt, document, _trust.Origin, $"{did} at block {anchor.BlockNumber}") is { IsValid: false } local)
+            {
+                return local;
+            }
         }
 
         var finalized = await _trust.Finality.FinalizedBlockAsync(_client, cancellationToken).ConfigureAwait(false);
@@ -235,36 +239,59 @@ public sealed class AnchoredReceiptVerifier : IDisposable
             : (Fail(AnchorCheck.InclusionProof, $"the entry's leaf hash does not lead to the checkpoint's root through the inclusion proof at index {receipt.LeafIndex} ({inclusion.Failure})", entry), entry);
     }
 
-    private async Task<string?> CheckSignatureAsync(AuditReceipt receipt, Did did, Address registry, ulong chainId, ulong blockNumber, CancellationToken cancellationToken)
+    /// <summary>
+    /// The checks that need no chain once the service DID's document is at hand: entry, leaf index, inclusion proof, the
+    /// checkpoint's signature by an Ed25519 assertion key of <paramref name="serviceDocument"/>, and the consistency proof to the
+    /// anchored head the receipt states. <see cref="VerifyAsync"/> runs exactly these with the document as of the anchor's block,
+    /// after it has checked that head against the chain.
+    /// </summary>
+    /// <param name="receipt">The receipt; without an anchor, the consistency check fails as <see cref="AnchorCheck.Anchored"/>.</param>
+    /// <param name="serviceDocument">The service DID's document.</param>
+    /// <param name="origin">The log origin the checkpoint must carry, or <see langword="null"/> for any.</param>
+    /// <param name="documentName">How to name the document in a failure (for example the DID and block).</param>
+    /// <returns>The first failed check with its reason, or success (which says nothing yet about the chain).</returns>
+    public static AnchoredVerification VerifyLocally(AuditReceipt receipt, DidDocument serviceDocument, string? origin = null, string? documentName = null)
     {
+        ArgumentNullException.ThrowIfNull(receipt);
+        ArgumentNullException.ThrowIfNull(serviceDocument);
+        var (failure, entry) = VerifyOffline(receipt);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        if (receipt.Anchor is not { } anchor)
+        {
+            return Fail(AnchorCheck.Anchored, "the receipt has no anchor yet: fetch it again from the service once an anchor covers the event", entry);
+        }
+
         var checkpoint = receipt.Checkpoint.Checkpoint;
-        if (_trust.Origin is { } origin && !string.Equals(origin, checkpoint.Origin, StringComparison.Ordinal))
+        documentName ??= serviceDocument.Id.ToString();
+        if (origin is not null && !string.Equals(origin, checkpoint.Origin, StringComparison.Ordinal))
         {
-            return $"the checkpoint's origin is '{checkpoint.Origin}', not the pinned '{origin}'";
+            return Fail(AnchorCheck.CheckpointSignature, $"the checkpoint's origin is '{checkpoint.Origin}', not the pinned '{origin}'", entry);
         }
 
-        var hexChain = "0x" + chainId.ToString("x", CultureInfo.InvariantCulture);
-        using var ethr = new EthrDid([new EthrNetwork(hexChain, chainId, _client.Endpoint, registry)], _time);
-        var resolution = await ethr.ResolveAsync(
-            did, new DidResolutionOptions { VersionId = blockNumber.ToString(CultureInfo.InvariantCulture) }, cancellationToken).ConfigureAwait(false);
-        if (resolution.DidDocument is not { } document)
-        {
-            return $"{did} does not resolve at block {blockNumber}: {resolution.ResolutionMetadata.Error?.Detail ?? "no document"}";
-        }
-
-        var keys = document.MethodsFor(VerificationRelationship.AssertionMethod)
+        var keys = serviceDocument.MethodsFor(VerificationRelationship.AssertionMethod)
             .Select(m => m.TryGetPublicKey(out var key, out _) ? key : null)
             .Where(k => k is { Type: KeyType.Ed25519 })
             .Select(k => NoteVerifierKey.Create(checkpoint.Origin, k!))
             .ToList();
         if (keys.Count == 0)
         {
-            return $"{did} has no Ed25519 assertion key at block {blockNumber} to check the checkpoint with";
+            return Fail(AnchorCheck.CheckpointSignature, $"{documentName} has no Ed25519 assertion key to check the checkpoint with", entry);
         }
 
-        return receipt.Checkpoint.Note.Verify(keys, out _) == NoteError.None
-            ? null
-            : $"the checkpoint is not signed by any of the {keys.Count} Ed25519 key(s) of {did} at block {blockNumber}";
+        if (receipt.Checkpoint.Note.Verify(keys, out _) != NoteError.None)
+        {
+            return Fail(AnchorCheck.CheckpointSignature, $"the checkpoint is not signed by any of the {keys.Count} Ed25519 key(s) of {documentName}", entry);
+        }
+
+        var consistency = new ConsistencyProof(checkpoint.TreeSize, anchor.TreeSize, anchor.ConsistencyProof).Verify(checkpoint.RootHash, anchor.RootHash);
+        return consistency.IsValid
+            ? new AnchoredVerification(null, "the receipt is consistent with its anchored tree head (the chain is not checked here)", entry)
+            : Fail(AnchorCheck.ConsistencyProof,
+                $"the consistency proof does not lead from the checkpoint (size {checkpoint.TreeSize}) to the anchored tree (size {anchor.TreeSize}): {consistency.Failure}", entry);
     }
 
     private static AnchoredVerification Fail(AnchorCheck check, string detail, AuditEntry? entry) => new(check, detail, entry);
