@@ -34,4 +34,33 @@ public sealed class AnchoringTests(PostgresFixture postgres)
         Assert.All(events, e => Assert.Equal(rig.ServiceDid, e.Actor));
         Assert.Equal(anchor.GasUsed, events[1].Anchor!.GasUsed);
     }
+
+    [Fact]
+    public async Task An_unfunded_anchor_account_is_reported_and_writes_nothing_to_the_log()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var rig = await AnchoringRig.StartAsync(postgres, nameof(AnchoringTests) + "_unfunded");
+        await rig.Anvil.SetBalanceAsync(rig.Anchorer.Account, 0, ct);
+        await rig.AppendAsync(5);
+        await rig.CutAsync();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => rig.Anchorer.TickAsync(ct));
+        Assert.Contains("fund it", error.Message, StringComparison.Ordinal);
+        Assert.Equal(error.Message, rig.Anchorer.State.LastError);
+        Assert.Empty(await rig.AnchorEventsAsync());
+    }
+
+    [Fact]
+    public async Task The_pinned_DID_matches_whatever_the_case_of_its_address()
+    {
+        await using var rig = await AnchoringRig.StartAsync(postgres, nameof(AnchoringTests) + "_case");
+        var entries = await rig.AppendAsync(3);
+        await rig.AnchorHeadAsync();
+        var receipt = await rig.ReceiptAsync(entries[1].Id);
+        var checksummed = $"did:ethr:0x7A69:{rig.Contracts.ServiceIdentity.ToChecksumString()}";
+
+        var result = await rig.VerifyAsync(receipt, rig.Trust with { ServiceDid = checksummed, Finality = rig.Options.Finality });
+        Assert.True(result.IsValid, result.Detail);
+    }
 }
+

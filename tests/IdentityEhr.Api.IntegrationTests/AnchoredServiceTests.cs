@@ -101,6 +101,16 @@ public sealed class AnchoredServiceTests(PostgresFixture postgres) : IAsyncLifet
         Assert.Contains("FAILED  Anchored event in a canonical block", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Chain_options_without_rpc_are_a_usage_error()
+    {
+        var path = await AnchoredReceiptFileAsync(_entries[0].Id);
+        var (exit, _, error) = await Cli.RunAsync("audit", "verify", path, "--key", _log.Signer.VerifierKey.ToString(), "--contract", Contract);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("give --rpc", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(2, "--rpc needs --did")]
     [InlineData(3, "cannot check the anchor")]

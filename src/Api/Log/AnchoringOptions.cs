@@ -21,11 +21,10 @@ internal sealed class AnchoringOptions : IDisposable
 
     private readonly byte[] _key;
 
-    private AnchoringOptions(bool enabled, byte[] key, bool keyCreated, TimeSpan period, TimeSpan poll, TimeSpan stuck, AnchorFinality finality, ulong maxFeeGwei)
+    private AnchoringOptions(bool enabled, byte[] key, TimeSpan period, TimeSpan poll, TimeSpan stuck, AnchorFinality finality, ulong maxFeeGwei)
     {
         Enabled = enabled;
         _key = key;
-        KeyCreated = keyCreated;
         Period = period;
         PollInterval = poll;
         StuckAfter = stuck;
@@ -37,9 +36,6 @@ internal sealed class AnchoringOptions : IDisposable
 
     /// <summary>Gets the anchor account's secp256k1 private key (32 bytes; cleared on dispose).</summary>
     public ReadOnlySpan<byte> Key => _key;
-
-    /// <summary>Gets a value indicating whether the key was made at this start (a configured chain then needs it funded and authorised).</summary>
-    public bool KeyCreated { get; }
 
     public TimeSpan Period { get; }
 
@@ -87,11 +83,12 @@ internal sealed class AnchoringOptions : IDisposable
             throw new FormatException($"{MaxFeeVariable} must be a whole number of gwei from 1 to 1000000");
         }
 
+        // No key is read or made while anchoring is off.
         var keyFile = Get(KeyFileVariable) ?? (dataDirectory is null ? null : Path.Combine(dataDirectory, DefaultKeyFileName));
         try
         {
-            var (key, created) = keyFile is null ? (RandomNumberGenerator.GetBytes(32), true) : LoadOrCreateKey(keyFile, mayCreate: Get(KeyFileVariable) is null);
-            return new AnchoringOptions(enabled, key, created, period, poll, stuck, finality, maxFee);
+            var key = !enabled ? new byte[32] : keyFile is null ? RandomNumberGenerator.GetBytes(32) : LoadOrCreateKey(keyFile, mayCreate: Get(KeyFileVariable) is null);
+            return new AnchoringOptions(enabled, key, period, poll, stuck, finality, maxFee);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -113,9 +110,8 @@ internal sealed class AnchoringOptions : IDisposable
             : throw new FormatException($"{variable} must be a whole number of milliseconds from {min} to {max}");
     }
 
-    private static (byte[] Key, bool Created) LoadOrCreateKey(string path, bool mayCreate)
+    private static byte[] LoadOrCreateKey(string path, bool mayCreate)
     {
-        var created = false;
         if (!File.Exists(path))
         {
             if (!mayCreate)
@@ -138,7 +134,6 @@ internal sealed class AnchoringOptions : IDisposable
             }
 
             CryptographicOperations.ZeroMemory(fresh);
-            created = true;
         }
 
         var text = File.ReadAllText(path).Trim();
@@ -147,6 +142,18 @@ internal sealed class AnchoringOptions : IDisposable
             throw new FormatException($"the anchor key file is not a secp256k1 private key as 0x and 64 hex digits ({KeyFileVariable})");
         }
 
-        return (Convert.FromHexString(text.AsSpan(2)), created);
+        var key = Convert.FromHexString(text.AsSpan(2));
+        try
+        {
+            // Zero, or not below the curve order: not a key.
+            using var check = new Ethereum.Crypto.EthereumSigningKey(key);
+        }
+        catch (ArgumentException)
+        {
+            CryptographicOperations.ZeroMemory(key);
+            throw new FormatException($"the anchor key file does not hold a valid secp256k1 private key ({KeyFileVariable})");
+        }
+
+        return key;
     }
 }

@@ -146,7 +146,7 @@ internal static class LogEndpoints
                 return Problem(StatusCodes.Status404NotFound, "receipt-pending", "Not yet in a checkpoint",
                     "the event is in the log but no signed checkpoint covers it yet; retry after the checkpoint interval");
             default:
-                // A later call may return a receipt against a newer checkpoint; never cache it for long.
+                // A later call may return the receipt extended with an anchor; never cache it for long.
                 http.Response.Headers.CacheControl = "no-cache";
                 return TypedResults.File(receipt!.ToJson(), "application/json");
         }

@@ -71,5 +71,10 @@ public readonly record struct AnchorFinality
     }
 
     /// <inheritdoc/>
-    public override string ToString() => Confirmations is { } depth ? depth.ToString(CultureInfo.InvariantCulture) + " confirmations" : "finalized";
+    public override string ToString() => Confirmations switch
+    {
+        null => "finalized",
+        1 => "1 confirmation",
+        var depth => depth.Value.ToString(CultureInfo.InvariantCulture) + " confirmations",
+    };
 }

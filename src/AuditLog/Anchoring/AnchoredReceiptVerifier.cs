@@ -47,6 +47,7 @@ public sealed class AnchoredReceiptVerifier : IDisposable
     /// <param name="cancellationToken">Cancels the calls.</param>
     /// <returns>The first failed check with its reason, or success.</returns>
     /// <exception cref="EthereumRpcException">The node could not be asked (unreachable, timed out, malformed answers): no verdict.</exception>
+    /// <exception cref="ChainUnavailableException">The node failed while the service DID was resolved: no verdict.</exception>
     public async Task<AnchoredVerification> VerifyAsync(AuditReceipt receipt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(receipt);
@@ -74,15 +75,17 @@ public sealed class AnchoredReceiptVerifier : IDisposable
             return Fail(AnchorCheck.Chain, $"the anchor is on chain {anchor.ChainId} but the node at the RPC URL is chain {chainId}", entry);
         }
 
-        if (!string.Equals(anchor.ServiceDid, _trust.ServiceDid, StringComparison.Ordinal))
-        {
-            return Fail(AnchorCheck.Chain, $"the anchor names {anchor.ServiceDid}, not the pinned service DID {_trust.ServiceDid}", entry);
-        }
-
         if (!Did.TryParse(anchor.ServiceDid, out var did, out _) || !EthrIdentifier.TryParse(did, out var identifier, out _)
             || !string.Equals(identifier.Network, "0x" + chainId.ToString("x", CultureInfo.InvariantCulture), StringComparison.OrdinalIgnoreCase))
         {
             return Fail(AnchorCheck.Chain, $"{anchor.ServiceDid} is not a did:ethr of chain {chainId} (0x{chainId:x})", entry);
+        }
+
+        // The same identity however its address is cased (EIP-55 or lowercase) and its network spelled (hex case).
+        if (!Did.TryParse(_trust.ServiceDid, out var pinnedDid, out _) || !EthrIdentifier.TryParse(pinnedDid, out var pinnedIdentity, out _)
+            || pinnedIdentity.Address != identifier.Address || !string.Equals(pinnedIdentity.Network, identifier.Network, StringComparison.OrdinalIgnoreCase))
+        {
+            return Fail(AnchorCheck.Chain, $"the anchor names {anchor.ServiceDid}, not the pinned service DID {_trust.ServiceDid}", entry);
         }
 
         var block = BlockTag.Number(anchor.BlockNumber);
@@ -183,6 +186,11 @@ public sealed class AnchoredReceiptVerifier : IDisposable
         {
             var resolution = await ethr.ResolveAsync(
                 did, new DidResolutionOptions { VersionId = anchor.BlockNumber.ToString(CultureInfo.InvariantCulture) }, cancellationToken).ConfigureAwait(false);
+            if (resolution.ResolutionMetadata.Error is { Error: DidResolutionError.InternalError } nodeFailure)
+            {
+                throw new ChainUnavailableException($"resolving {did} at block {anchor.BlockNumber} failed: {nodeFailure.Detail}");
+            }
+
             if (resolution.DidDocument is not { } document)
             {
                 return Fail(AnchorCheck.CheckpointSignature,

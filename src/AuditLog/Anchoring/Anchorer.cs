@@ -291,6 +291,15 @@ public sealed class Anchorer : IDisposable
 
         var transactionNonce = nonce ?? await _client.GetTransactionCountAsync(Account, BlockTag.Pending, cancellationToken).ConfigureAwait(false);
         var gasLimit = checked(estimate * GasEstimatePercent / 100);
+
+        // An account that cannot pay would only fill the log with refused submissions, one pair per period: say so instead.
+        var balance = await _client.GetBalanceAsync(Account, BlockTag.Pending, cancellationToken).ConfigureAwait(false);
+        if (balance < maxFee * gasLimit)
+        {
+            throw new InvalidOperationException(
+                $"the anchor account {Account} holds {balance} wei but an anchor may cost up to {maxFee * gasLimit} wei; fund it");
+        }
+
         var signed = new Eip1559Transaction(_options.ChainId, transactionNonce, tip, maxFee, gasLimit, _options.Contract, BigInteger.Zero, data).Sign(_key);
         var hash = "0x" + Convert.ToHexStringLower(signed.GetHash());
         var facts = new AnchorFacts(_options.ChainId, _options.Contract.ToString(), tree.TreeSize, tree.RootHash, hash,
@@ -308,7 +317,8 @@ public sealed class Anchorer : IDisposable
         }
         catch (EthereumRpcException e) when (!e.IsTransient)
         {
-            // Refused outright (nonce already used, underpriced, no funds): it will never be mined.
+            // Refused for good (for example no funds after all): it will never be mined. Nonce races and an underpriced
+            // replacement count as transient below: the next rounds settle them by nonce.
             await RecordAsync(AuditEventType.AnchorReorged, facts, "Refused", cancellationToken).ConfigureAwait(false);
             throw;
         }

@@ -70,6 +70,11 @@ internal static class AuditCommand
                     throw new CliException(ExitCodes.UsageError, "give --key (offline, against the log's key) or --rpc with --did (against the chain), not both");
                 }
 
+                if (rpcUrl is null && (parse.GetValue(did) ?? parse.GetValue(contract) ?? parse.GetValue(registry) ?? parse.GetValue(finality)) is not null)
+                {
+                    throw new CliException(ExitCodes.UsageError, "--did, --contract, --registry and --finality apply to the chain check: give --rpc");
+                }
+
                 if (rpcUrl is null)
                 {
                     offline = receipt.Verify(LogKeys.Parse(parse.GetValue(key)!), parse.GetValue(origin));
@@ -82,7 +87,7 @@ internal static class AuditCommand
                 {
                     anchored = await verifier.VerifyAsync(receipt, cancellationToken);
                 }
-                catch (EthereumException e)
+                catch (Exception e) when (e is EthereumException or ChainUnavailableException)
                 {
                     throw new CliException(ExitCodes.Unavailable, $"cannot check the anchor: {e.Message}");
                 }

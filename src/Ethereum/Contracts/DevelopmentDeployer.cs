@@ -96,8 +96,8 @@ public static class DevelopmentDeployer
 
     /// <summary>
     /// Prepares a node-held service identity for anchoring: makes <paramref name="anchorAccount"/> an <c>anchor</c> delegate, publishes
-    /// the log's Ed25519 checkpoint key as a <see cref="LogKeyAttribute"/> attribute, and funds the anchor account. Each step is
-    /// skipped when already in place.
+    /// the log's Ed25519 checkpoint key as a <see cref="LogKeyAttribute"/> attribute, and funds the anchor account (100 ETH when it
+    /// holds less than 1). Each step is skipped when already in place.
     /// </summary>
     /// <param name="client">A client for the development node (anvil: it signs for the identity and sets balances).</param>
     /// <param name="registry">The ERC-1056 registry.</param>
@@ -128,7 +128,11 @@ public static class DevelopmentDeployer
                 Erc1056.EthereumDidRegistry.SetAttributeCall(identity, LogKeyAttribute, logKey.Span, DevelopmentValiditySeconds), cancellationToken).ConfigureAwait(false);
         }
 
-        await new AnvilControl(client).SetBalanceAsync(anchorAccount, System.Numerics.BigInteger.Pow(10, 20), cancellationToken).ConfigureAwait(false);
+        // Top up below 1 ETH only, so a restart leaves the balance (and what anchoring has cost) as it is.
+        if (await client.GetBalanceAsync(anchorAccount, BlockTag.Latest, cancellationToken).ConfigureAwait(false) < System.Numerics.BigInteger.Pow(10, 18))
+        {
+            await new AnvilControl(client).SetBalanceAsync(anchorAccount, System.Numerics.BigInteger.Pow(10, 20), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task SendAsync(EthereumRpcClient client, Address from, Address to, byte[] data, CancellationToken cancellationToken)

@@ -96,6 +96,15 @@ public sealed partial class EthereumRpcClient : IDisposable
     public async Task<ulong> GetTransactionCountAsync(Address account, BlockTag block, CancellationToken cancellationToken = default) =>
         Quantity(await CallAsync("eth_getTransactionCount", [account.ToString(), block.Text], cancellationToken).ConfigureAwait(false), "eth_getTransactionCount");
 
+    /// <summary>Returns an account's balance in wei (<c>eth_getBalance</c>).</summary>
+    /// <param name="account">The account.</param>
+    /// <param name="block">The state to read.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The balance.</returns>
+    /// <exception cref="EthereumRpcException">The call failed.</exception>
+    public async Task<BigInteger> GetBalanceAsync(Address account, BlockTag block, CancellationToken cancellationToken = default) =>
+        BigQuantity(await CallAsync("eth_getBalance", [account.ToString(), block.Text], cancellationToken).ConfigureAwait(false), "eth_getBalance");
+
     /// <summary>Returns the runtime bytecode at an address (<c>eth_getCode</c>).</summary>
     /// <param name="address">The account.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
