@@ -120,19 +120,8 @@ internal sealed class AnchoringOptions : IDisposable
             }
 
             // First start: make the anchor account's key and keep it, readable by this user only.
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             var fresh = RandomNumberGenerator.GetBytes(32);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var writer = new StreamWriter(path, System.Text.Encoding.ASCII, options))
-            {
-                writer.Write("0x" + Convert.ToHexStringLower(fresh) + "\n");
-            }
-
+            SecretFile.CreateNew(path, "0x" + Convert.ToHexStringLower(fresh) + "\n");
             CryptographicOperations.ZeroMemory(fresh);
         }
 

@@ -84,18 +84,8 @@ internal sealed class AuditLogOptions : IDisposable
             }
 
             // First start with embedded defaults: make the log's key and keep it, readable by this user only.
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             using var fresh = PrivateKey.Generate(KeyType.Ed25519);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var writer = new StreamWriter(path, System.Text.Encoding.ASCII, options))
-            {
-                writer.Write(fresh.ExportMultikey() + "\n");
-            }
+            SecretFile.CreateNew(path, fresh.ExportMultikey() + "\n");
         }
 
         var text = File.ReadAllText(path).Trim();

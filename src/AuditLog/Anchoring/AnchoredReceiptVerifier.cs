@@ -51,21 +51,10 @@ public sealed class AnchoredReceiptVerifier : IDisposable
     public async Task<AnchoredVerification> VerifyAsync(AuditReceipt receipt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(receipt);
-        var (failure, entry) = VerifyOffline(receipt);
+        var (failure, entry, anchor) = VerifyOffline(receipt);
         if (failure is not null)
         {
             return failure;
-        }
-
-        if (receipt.Anchor is not { } anchor)
-        {
-            return Fail(AnchorCheck.Anchored, "the receipt has no anchor yet: fetch it again from the service once an anchor covers the event", entry);
-        }
-
-        var checkpoint = receipt.Checkpoint.Checkpoint;
-        if (anchor.TreeSize < checkpoint.TreeSize)
-        {
-            return Fail(AnchorCheck.Anchored, $"the anchored tree size {anchor.TreeSize} is smaller than the checkpoint's {checkpoint.TreeSize}", entry);
         }
 
         // Chain and DID.
@@ -219,32 +208,43 @@ public sealed class AnchoredReceiptVerifier : IDisposable
     /// <summary>Closes the node connection.</summary>
     public void Dispose() => _client.Dispose();
 
-    /// <summary>The checks that need no chain: entry, leaf index, inclusion proof.</summary>
+    /// <summary>The checks that need neither the chain nor a key: entry, leaf index, inclusion proof, and an anchor to check.</summary>
     /// <param name="receipt">The receipt.</param>
-    /// <returns>A failure, or <see langword="null"/> with the parsed entry.</returns>
-    internal static (AnchoredVerification? Failure, AuditEntry? Entry) VerifyOffline(AuditReceipt receipt)
+    /// <returns>A failure, or <see langword="null"/> with the parsed entry and the anchor.</returns>
+    internal static (AnchoredVerification? Failure, AuditEntry? Entry, ReceiptAnchor Anchor) VerifyOffline(AuditReceipt receipt)
     {
         if (!AuditEntry.TryParse(receipt.Entry.AsSpan(), out var entry, out var entryError))
         {
-            return (Fail(AnchorCheck.Entry, $"the entry is not a valid audit entry ({entryError})", null), null);
+            return (Fail(AnchorCheck.Entry, $"the entry is not a valid audit entry ({entryError})", null), null, null!);
         }
 
         if (entry.Id != receipt.EventId)
         {
-            return (Fail(AnchorCheck.Entry, $"the entry's id is {entry.Id}, the receipt's eventId {receipt.EventId}", entry), entry);
+            return (Fail(AnchorCheck.Entry, $"the entry's id is {entry.Id}, the receipt's eventId {receipt.EventId}", entry), entry, null!);
         }
 
         var checkpoint = receipt.Checkpoint.Checkpoint;
         if (receipt.LeafIndex >= checkpoint.TreeSize)
         {
-            return (Fail(AnchorCheck.LeafIndex, $"leaf index {receipt.LeafIndex} is outside the checkpoint's tree of size {checkpoint.TreeSize}", entry), entry);
+            return (Fail(AnchorCheck.LeafIndex, $"leaf index {receipt.LeafIndex} is outside the checkpoint's tree of size {checkpoint.TreeSize}", entry), entry, null!);
         }
 
         var inclusion = new InclusionProof(receipt.LeafIndex, checkpoint.TreeSize, receipt.InclusionProof)
             .Verify(TreeHash.OfLeaf(receipt.Entry.AsSpan()), checkpoint.RootHash);
-        return inclusion.IsValid
-            ? (null, entry)
-            : (Fail(AnchorCheck.InclusionProof, $"the entry's leaf hash does not lead to the checkpoint's root through the inclusion proof at index {receipt.LeafIndex} ({inclusion.Failure})", entry), entry);
+        if (!inclusion.IsValid)
+        {
+            return (Fail(AnchorCheck.InclusionProof,
+                $"the entry's leaf hash does not lead to the checkpoint's root through the inclusion proof at index {receipt.LeafIndex} ({inclusion.Failure})", entry), entry, null!);
+        }
+
+        if (receipt.Anchor is not { } anchor)
+        {
+            return (Fail(AnchorCheck.Anchored, "the receipt has no anchor yet: fetch it again from the service once an anchor covers the event", entry), entry, null!);
+        }
+
+        return anchor.TreeSize < checkpoint.TreeSize
+            ? (Fail(AnchorCheck.Anchored, $"the anchored tree size {anchor.TreeSize} is smaller than the checkpoint's {checkpoint.TreeSize}", entry), entry, null!)
+            : (null, entry, anchor);
     }
 
     /// <summary>
@@ -262,15 +262,10 @@ public sealed class AnchoredReceiptVerifier : IDisposable
     {
         ArgumentNullException.ThrowIfNull(receipt);
         ArgumentNullException.ThrowIfNull(serviceDocument);
-        var (failure, entry) = VerifyOffline(receipt);
+        var (failure, entry, anchor) = VerifyOffline(receipt);
         if (failure is not null)
         {
             return failure;
-        }
-
-        if (receipt.Anchor is not { } anchor)
-        {
-            return Fail(AnchorCheck.Anchored, "the receipt has no anchor yet: fetch it again from the service once an anchor covers the event", entry);
         }
 
         var checkpoint = receipt.Checkpoint.Checkpoint;

@@ -139,50 +139,33 @@ internal static class AuditCommand
     {
         var checkpoint = receipt.Checkpoint.Checkpoint;
         var anchor = receipt.Anchor;
+        var checks = s_anchorChecks.Select(c => (c.Label, Key: c.Check.ToString(), Passed: result.Passed(c.Check))).ToList();
         if (json)
         {
-            var output = new JsonObject
+            var output = ReceiptJson(receipt, result.Entry, result.IsValid);
+            output["failedCheck"] = result.Failed?.ToString();
+            output["detail"] = result.Detail;
+            output["anchor"] = anchor is null ? null : new JsonObject
             {
-                ["valid"] = result.IsValid,
-                ["failedCheck"] = result.Failed?.ToString(),
-                ["detail"] = result.Detail,
-                ["eventId"] = receipt.EventId.ToString("D"),
-                ["type"] = result.Entry?.Type.ToString(),
-                ["time"] = result.Entry?.Time.ToString("O", CultureInfo.InvariantCulture),
-                ["leafIndex"] = receipt.LeafIndex,
-                ["origin"] = checkpoint.Origin,
-                ["treeSize"] = checkpoint.TreeSize,
-                ["rootHash"] = checkpoint.RootHash.ToBase64(),
-                ["anchor"] = anchor is null ? null : new JsonObject
-                {
-                    ["chainId"] = anchor.ChainId,
-                    ["contract"] = anchor.Contract.ToString(),
-                    ["did"] = anchor.ServiceDid,
-                    ["transactionHash"] = anchor.TransactionHash,
-                    ["blockNumber"] = anchor.BlockNumber,
-                    ["treeSize"] = anchor.TreeSize,
-                    ["finalizedBlock"] = result.FinalizedBlock,
-                },
-                ["checks"] = new JsonObject([.. s_anchorChecks.Select(c => KeyValuePair.Create(c.Check.ToString(), (JsonNode?)(result.Passed(c.Check) is { } p ? p : null)))]),
+                ["chainId"] = anchor.ChainId,
+                ["contract"] = anchor.Contract.ToString(),
+                ["did"] = anchor.ServiceDid,
+                ["transactionHash"] = anchor.TransactionHash,
+                ["blockNumber"] = anchor.BlockNumber,
+                ["treeSize"] = anchor.TreeSize,
+                ["finalizedBlock"] = result.FinalizedBlock,
             };
+            output["checks"] = ChecksJson(checks.Select(c => (c.Key, c.Passed)));
             await context.Output.WriteLineAsync(output.ToJsonString(s_indented));
             return;
         }
 
-        if (result.Entry is { } entry)
-        {
-            await context.Output.WriteLineAsync($"event {receipt.EventId}: {entry.Type} by {entry.Actor} at {entry.Time:yyyy-MM-ddTHH:mm:ss.fffZ}");
-        }
-
-        await context.Output.WriteLineAsync($"leaf {receipt.LeafIndex} of {checkpoint.Origin} at tree size {checkpoint.TreeSize}"
-            + (anchor is null ? ", not anchored" : $", anchored at tree size {anchor.TreeSize} in block {anchor.BlockNumber} of chain {anchor.ChainId} (tx {anchor.TransactionHash})"));
-        foreach (var (check, label) in s_anchorChecks)
-        {
-            var passed = result.Passed(check);
-            await context.Output.WriteLineAsync($"  {(passed is null ? "not reached" : passed.Value ? "ok    " : "FAILED")}  {label}");
-        }
-
-        await context.Output.WriteLineAsync(result.IsValid ? $"valid: {result.Detail}" : $"INVALID ({result.Failed}): {result.Detail}");
+        await WriteTextAsync(
+            context, receipt, result.Entry,
+            $"leaf {receipt.LeafIndex} of {checkpoint.Origin} at tree size {checkpoint.TreeSize}"
+                + (anchor is null ? ", not anchored" : $", anchored at tree size {anchor.TreeSize} in block {anchor.BlockNumber} of chain {anchor.ChainId} (tx {anchor.TransactionHash})"),
+            checks.Select(c => (c.Label, c.Passed)),
+            result.IsValid ? $"valid: {result.Detail}" : $"INVALID ({result.Failed}): {result.Detail}");
     }
 
     private static async Task ReportOfflineAsync(CliContext context, bool json, AuditReceipt receipt, ReceiptVerification result)
@@ -198,38 +181,59 @@ internal static class AuditCommand
         ];
         if (json)
         {
-            var output = new JsonObject
-            {
-                ["valid"] = result.IsValid,
-                ["failure"] = result.IsValid ? null : result.Failure.ToString(),
-                ["eventId"] = receipt.EventId.ToString("D"),
-                ["type"] = result.Entry?.Type.ToString(),
-                ["time"] = result.Entry?.Time.ToString("O", CultureInfo.InvariantCulture),
-                ["leafIndex"] = receipt.LeafIndex,
-                ["origin"] = checkpoint.Origin,
-                ["treeSize"] = checkpoint.TreeSize,
-                ["rootHash"] = checkpoint.RootHash.ToBase64(),
-                ["anchored"] = receipt.Anchor is not null,
-                ["checks"] = new JsonObject([.. checks.Select(c => KeyValuePair.Create(c.Check, (JsonNode?)(c.Passed is { } p ? p : null)))]),
-            };
+            var output = ReceiptJson(receipt, result.Entry, result.IsValid);
+            output["failure"] = result.IsValid ? null : result.Failure.ToString();
+            output["anchored"] = receipt.Anchor is not null;
+            output["checks"] = ChecksJson(checks);
             await context.Output.WriteLineAsync(output.ToJsonString(s_indented));
             return;
         }
 
-        if (result.Entry is { } entry)
+        await WriteTextAsync(
+            context, receipt, result.Entry,
+            $"leaf {receipt.LeafIndex} of {checkpoint.Origin} at tree size {checkpoint.TreeSize}, root {checkpoint.RootHash}",
+            checks,
+            result.IsValid
+                ? "valid: the event is in the log whose key signed the checkpoint" + (receipt.Anchor is null ? string.Empty : " (the anchor was not checked: give --rpc and --did)")
+                : $"INVALID: {result.Failure}");
+    }
+
+    /// <summary>What both reports say about the receipt in JSON.</summary>
+    private static JsonObject ReceiptJson(AuditReceipt receipt, AuditLog.Entries.AuditEntry? entry, bool valid)
+    {
+        var checkpoint = receipt.Checkpoint.Checkpoint;
+        return new JsonObject
+        {
+            ["valid"] = valid,
+            ["eventId"] = receipt.EventId.ToString("D"),
+            ["type"] = entry?.Type.ToString(),
+            ["time"] = entry?.Time.ToString("O", CultureInfo.InvariantCulture),
+            ["leafIndex"] = receipt.LeafIndex,
+            ["origin"] = checkpoint.Origin,
+            ["treeSize"] = checkpoint.TreeSize,
+            ["rootHash"] = checkpoint.RootHash.ToBase64(),
+        };
+    }
+
+    private static JsonObject ChecksJson(IEnumerable<(string Name, bool? Passed)> checks) =>
+        new([.. checks.Select(c => KeyValuePair.Create(c.Name, (JsonNode?)(c.Passed is { } p ? p : null)))]);
+
+    /// <summary>The human report: the event, where it is, each check, the verdict.</summary>
+    private static async Task WriteTextAsync(
+        CliContext context, AuditReceipt receipt, AuditLog.Entries.AuditEntry? entry, string place, IEnumerable<(string Label, bool? Passed)> checks, string verdict)
+    {
+        if (entry is not null)
         {
             await context.Output.WriteLineAsync($"event {receipt.EventId}: {entry.Type} by {entry.Actor} at {entry.Time:yyyy-MM-ddTHH:mm:ss.fffZ}");
         }
 
-        await context.Output.WriteLineAsync($"leaf {receipt.LeafIndex} of {checkpoint.Origin} at tree size {checkpoint.TreeSize}, root {checkpoint.RootHash}");
-        foreach (var (check, passed) in checks)
+        await context.Output.WriteLineAsync(place);
+        foreach (var (label, passed) in checks)
         {
-            await context.Output.WriteLineAsync($"  {(passed is null ? "not reached" : passed.Value ? "ok    " : "FAILED")}  {check}");
+            await context.Output.WriteLineAsync($"  {(passed is null ? "not reached" : passed.Value ? "ok    " : "FAILED")}  {label}");
         }
 
-        await context.Output.WriteLineAsync(result.IsValid
-            ? "valid: the event is in the log whose key signed the checkpoint" + (receipt.Anchor is null ? string.Empty : " (the anchor was not checked: give --rpc and --did)")
-            : $"INVALID: {result.Failure}");
+        await context.Output.WriteLineAsync(verdict);
     }
 
     /// <summary>Whether a check passed, failed, or was never reached because an earlier one failed.</summary>
