@@ -47,5 +47,39 @@ public sealed class SplitViewTests(PostgresFixture postgres)
         var root = (await fork.Log.LatestCheckpointAsync(ct))!.Checkpoint.RootHash;
         var claimed = await rig.VerifyAsync(forged with { Anchor = forged.Anchor with { RootHash = root, ConsistencyProof = [] } });
         Assert.Equal(AnchorCheck.AnchorEvent, claimed.Failed);
+
+        // The monitor, holding every anchor against a log, finds the edited copy wherever it differs from what was anchored.
+        using var monitor = new AnchorMonitor(rig.Node.Rpc, rig.Trust);
+        var genuineAudit = await monitor.CheckAsync((await rig.Store.Log.GetTreeStateAsync(ct)).TreeSize, rig.Store.Log.RootAtAsync, 0, ct);
+        Assert.True(genuineAudit.IsConsistent, string.Join("; ", genuineAudit.Findings));
+        Assert.Equal(1, genuineAudit.AnchorsChecked);
+
+        var forkAudit = await monitor.CheckAsync((await fork.Log.GetTreeStateAsync(ct)).TreeSize, fork.Log.RootAtAsync, 0, ct);
+        var finding = Assert.Single(forkAudit.Findings);
+        Assert.Contains("anchor #0", finding, StringComparison.Ordinal);
+        Assert.Contains("the chain holds root", finding, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_monitor_finds_every_anchor_in_sequence_each_the_log_s_root_and_one_the_log_does_not_show()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var rig = await AnchoringRig.StartAsync(postgres, nameof(SplitViewTests) + "_monitor");
+        for (var period = 0; period < 4; period++)
+        {
+            await rig.AppendAsync(10 + period);
+            await rig.AnchorHeadAsync();
+        }
+
+        using var monitor = new AnchorMonitor(rig.Node.Rpc, rig.Trust);
+        var size = (await rig.Store.Log.GetTreeStateAsync(ct)).TreeSize;
+        var audit = await monitor.CheckAsync(size, rig.Store.Log.RootAtAsync, 0, ct);
+        Assert.True(audit.IsConsistent, string.Join("; ", audit.Findings));
+        Assert.Equal(4, audit.AnchorsChecked);
+
+        // A log that shows fewer entries than it anchored is caught too.
+        var latest = (await rig.Store.Log.Anchors.LatestConfirmedAsync(rig.Options.ChainId, ct))!;
+        var shortened = await monitor.CheckAsync(latest.TreeSize - 1, rig.Store.Log.RootAtAsync, 0, ct);
+        Assert.Contains(shortened.Findings, f => f.Contains("anchored more than it shows", StringComparison.Ordinal));
     }
 }

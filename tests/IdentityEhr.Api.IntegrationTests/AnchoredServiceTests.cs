@@ -102,6 +102,21 @@ public sealed class AnchoredServiceTests(PostgresFixture postgres) : IAsyncLifet
     }
 
     [Fact]
+    public async Task Ehr_log_verify_with_rpc_holds_every_anchor_against_the_served_log()
+    {
+        await AnchoredReceiptFileAsync(_entries[0].Id);
+        var (exit, output, error) = await Cli.RunAsync("log", "verify", "--rpc", Rpc, "--did", ServiceDid, "--contract", Contract);
+        TestContext.Current.TestOutputHelper?.WriteLine(output);
+
+        Assert.True(exit == 0, output + error);
+        Assert.Contains("anchors consistent", output, StringComparison.Ordinal);
+
+        var (missing, _, usage) = await Cli.RunAsync("log", "verify", "--rpc", Rpc, "--did", ServiceDid);
+        Assert.Equal(2, missing);
+        Assert.Contains("--rpc needs --contract", usage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Chain_options_without_rpc_are_a_usage_error()
     {
         var path = await AnchoredReceiptFileAsync(_entries[0].Id);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IdentityEhr.AuditLog.Anchoring;
 using IdentityEhr.AuditLog.Checkpoints;
 using IdentityEhr.AuditLog.Merkle;
 using IdentityEhr.AuditLog.Notes;
@@ -169,27 +170,49 @@ internal static class LogCommand
         {
             Description = "Check the database itself (operator): a PostgreSQL connection string, or 'env' for EHR_POSTGRES. Also checks streams and every stored checkpoint.",
         };
-        var command = new Command("verify", "Walk the whole log, recompute every leaf and tile, and compare with what is served (or stored) and signed.") { database };
+        var rpc = CliContext.HttpUrlOption("--rpc", "Also hold every anchor on the chain against the log: a JSON-RPC URL of a node of the anchor's chain.");
+        var did = new Option<string>("--did") { Description = "With --rpc: the service DID you trust (did:ethr)." };
+        var contract = new Option<string>("--contract") { Description = "With --rpc: the AuditAnchor contract whose anchors to check (required with --rpc)." };
+        var registry = new Option<string>("--registry") { Description = "With --rpc: pin the ERC-1056 registry." };
+        var fromBlock = new Option<ulong>("--from-block") { Description = "With --rpc: the first block to search for anchors (the contract's deployment block).", DefaultValueFactory = _ => 0 };
+        var command = new Command(
+            "verify",
+            "Walk the whole log, recompute every leaf and tile, and compare with what is served (or stored) and signed; with --rpc, "
+            + "also check that every anchor on the chain is there in sequence, sent by the DID's owner or anchor delegate, and holds the log's root at its size.")
+        {
+            database, rpc, did, contract, registry, fromBlock,
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
             LogVerification? result = null;
+            AnchorAudit? anchors = null;
             var exit = await ConsentCommand.RunAsync(context, async () =>
             {
                 var logKey = parse.GetValue(key) is { } text ? LogKeys.Parse(text) : null;
-                if (parse.GetValue(database) is { } connection)
+                var monitor = parse.GetValue(rpc) is { } rpcUrl
+                    ? new AnchorMonitor(rpcUrl, AnchorTrust(parse.GetValue(did), parse.GetValue(contract), parse.GetValue(registry)))
+                    : null;
+                using (monitor)
                 {
-                    result = await VerifyDatabaseAsync(context, connection, logKey, cancellationToken);
-                }
-                else
-                {
-                    using var client = Client(context, parse);
-                    var checkpoint = await client.CheckpointAsync(cancellationToken);
-                    if (logKey is not null && Verify(checkpoint, logKey) is not true)
+                    if (parse.GetValue(database) is { } connection)
                     {
-                        throw new CliException(ExitCodes.CheckFailed, "the checkpoint's signature does not verify with --key");
+                        (result, anchors) = await VerifyDatabaseAsync(context, connection, logKey, monitor, parse.GetValue(fromBlock), cancellationToken);
                     }
+                    else
+                    {
+                        using var client = Client(context, parse);
+                        var checkpoint = await client.CheckpointAsync(cancellationToken);
+                        if (logKey is not null && Verify(checkpoint, logKey) is not true)
+                        {
+                            throw new CliException(ExitCodes.CheckFailed, "the checkpoint's signature does not verify with --key");
+                        }
 
-                    result = await LogMirrorCheck.RunAsync(client, checkpoint, cancellationToken);
+                        result = await LogMirrorCheck.RunAsync(client, checkpoint, cancellationToken);
+                        anchors = monitor is null ? null : await AuditAnchorsAsync(
+                            monitor, result.TreeSize,
+                            async (size, ct) => TileProofs.Root(size, await TilesAsync(client, TileProofs.TilesForRoot(size), size, ct)),
+                            parse.GetValue(fromBlock), cancellationToken);
+                    }
                 }
             });
             if (result is null)
@@ -197,13 +220,50 @@ internal static class LogCommand
                 return exit;
             }
 
-            await ReportAsync(context, parse, result, logKey: parse.GetValue(key) is not null);
-            return result.IsIntact ? ExitCodes.Success : ExitCodes.CheckFailed;
+            await ReportAsync(context, parse, result, logKey: parse.GetValue(key) is not null, anchors);
+            return result.IsIntact && anchors is not { IsConsistent: false } ? ExitCodes.Success : ExitCodes.CheckFailed;
         });
         return command;
     }
 
-    private static async Task<LogVerification> VerifyDatabaseAsync(CliContext context, string connection, NoteVerifierKey? logKey, CancellationToken cancellationToken)
+    private static AnchorTrust AnchorTrust(string? did, string? contract, string? registry)
+    {
+        if (did is null || !did.StartsWith("did:ethr:", StringComparison.Ordinal) || did.Length > 512)
+        {
+            throw new CliException(ExitCodes.UsageError, "--rpc needs --did, the did:ethr of the service you trust");
+        }
+
+        if (!Ethereum.Address.TryParse(contract, out var anchor))
+        {
+            throw new CliException(ExitCodes.UsageError, "--rpc needs --contract, the AuditAnchor address (0x and 40 hex digits) whose anchors to check");
+        }
+
+        Ethereum.Address? pinned = null;
+        if (registry is not null)
+        {
+            pinned = Ethereum.Address.TryParse(registry, out var address)
+                ? address
+                : throw new CliException(ExitCodes.UsageError, "--registry is not an Ethereum address (0x and 40 hex digits)");
+        }
+
+        return new AnchorTrust { ServiceDid = did, Contract = anchor, Registry = pinned };
+    }
+
+    private static async Task<AnchorAudit> AuditAnchorsAsync(
+        AnchorMonitor monitor, ulong treeSize, Func<ulong, CancellationToken, Task<TreeHash?>> rootAt, ulong fromBlock, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await monitor.CheckAsync(treeSize, rootAt, fromBlock, cancellationToken);
+        }
+        catch (Ethereum.EthereumException e)
+        {
+            throw new CliException(ExitCodes.Unavailable, $"cannot check the anchors: {e.Message}");
+        }
+    }
+
+    private static async Task<(LogVerification Result, AnchorAudit? Anchors)> VerifyDatabaseAsync(
+        CliContext context, string connection, NoteVerifierKey? logKey, AnchorMonitor? monitor, ulong fromBlock, CancellationToken cancellationToken)
     {
         var connectionString = connection == "env" ? context.Environment("EHR_POSTGRES") : connection;
         if (!PostgresServer.TryValidateConnectionString(connectionString, out var reason))
@@ -215,7 +275,8 @@ internal static class LogCommand
         await using var log = LogStore.Connect(connectionString!);
         try
         {
-            return await log.VerifyAsync(logKey, cancellationToken);
+            var result = await log.VerifyAsync(logKey, cancellationToken);
+            return (result, monitor is null ? null : await AuditAnchorsAsync(monitor, result.TreeSize, log.RootAtAsync, fromBlock, cancellationToken));
         }
         catch (DatabaseUnavailableException e)
         {
@@ -227,12 +288,19 @@ internal static class LogCommand
         }
     }
 
-    private static async Task ReportAsync(CliContext context, ParseResult parse, LogVerification result, bool logKey)
+    private static async Task ReportAsync(CliContext context, ParseResult parse, LogVerification result, bool logKey, AnchorAudit? anchors)
     {
         if (parse.GetValue(context.Json))
         {
             await WriteJsonAsync(context, new JsonObject
             {
+                ["anchors"] = anchors is null ? null : new JsonObject
+                {
+                    ["consistent"] = anchors.IsConsistent,
+                    ["checked"] = anchors.AnchorsChecked,
+                    ["latestAnchoredSize"] = anchors.LatestAnchoredSize,
+                    ["findings"] = new JsonArray([.. anchors.Findings.Select(f => (JsonNode)f)]),
+                },
                 ["intact"] = result.IsIntact,
                 ["treeSize"] = result.TreeSize,
                 ["entriesChecked"] = result.EventsChecked,
@@ -255,6 +323,17 @@ internal static class LogCommand
         await context.Output.WriteLineAsync(result.IsIntact
             ? $"intact — {summary}"
             : $"NOT INTACT — {result.Findings.Count + result.MoreFindings} finding(s); {summary}");
+        if (anchors is not null)
+        {
+            foreach (var finding in anchors.Findings)
+            {
+                await context.Output.WriteLineAsync(finding);
+            }
+
+            await context.Output.WriteLineAsync(anchors.IsConsistent
+                ? $"anchors consistent — {anchors.AnchorsChecked} anchor(s) on the chain, up to tree size {anchors.LatestAnchoredSize}, each the log's root at its size"
+                : $"ANCHORS CONTRADICT THE LOG — {anchors.Findings.Count} finding(s) among {anchors.AnchorsChecked} anchor(s)");
+        }
     }
 
     private static LogClient Client(CliContext context, ParseResult parse) =>
