@@ -101,8 +101,8 @@ public sealed class AnchorStore : IAnchorJournal
                 anchors.Add(new AnchorRecord(
                     reader.GetString(0), checked((ulong)reader.GetInt64(1)), Address.Parse(reader.GetString(2)), reader.GetString(3),
                     reader.GetString(4).Length == 0 ? Address.Zero : Address.Parse(reader.GetString(4)), checked((ulong)reader.GetInt64(5)),
-                    TreeHash.Create((byte[])reader[6]), checked((ulong)reader.GetInt64(7)), new BigInteger(reader.GetDecimal(8)),
-                    new BigInteger(reader.GetDecimal(9)), Status(reader.GetString(10)), reader.IsDBNull(11) ? null : reader.GetString(11),
+                    TreeHash.Create((byte[])reader[6]), checked((ulong)reader.GetInt64(7)), reader.GetFieldValue<BigInteger>(8),
+                    reader.GetFieldValue<BigInteger>(9), Status(reader.GetString(10)), reader.IsDBNull(11) ? null : reader.GetString(11),
                     Optional(reader, 12), reader.IsDBNull(13) ? null : reader.GetString(13), Optional(reader, 14), Optional(reader, 15), Optional(reader, 16),
                     reader.GetFieldValue<DateTimeOffset>(17), reader.IsDBNull(18) ? null : reader.GetFieldValue<DateTimeOffset>(18)));
             }

@@ -197,6 +197,23 @@ public sealed class AnchoringRig : IAsyncDisposable
         await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
     }
 
+    /// <summary>Rotates the anchor account: a fresh key, made an anchor delegate and funded, used by a new anchorer (same journal).</summary>
+    public async Task RotateAnchorKeyAsync()
+    {
+        var fresh = RandomNumberGenerator.GetBytes(32);
+        using (var signing = new EthereumSigningKey(fresh))
+        {
+            await DevelopmentDeployer.ProvisionAnchoringAsync(
+                Client, Contracts.DidRegistry, Contracts.ServiceIdentity, signing.Address, LogKey.PublicKey.Bytes.ToArray(),
+                [LogKey.PublicKey.Bytes.ToArray()], TestContext.Current.CancellationToken);
+        }
+
+        fresh.CopyTo(_anchorKey, 0);
+        Anchorer.Dispose();
+        Anchorer = new Anchorer(Store.Log.Anchors, Client, _anchorKey, Options);
+        CryptographicOperations.ZeroMemory(fresh);
+    }
+
     /// <summary>Replaces the anchorer (same key and journal) with other options, as a restart with new settings would.</summary>
     public void Reconfigure(Func<AnchorerOptions, AnchorerOptions> configure)
     {

@@ -152,6 +152,37 @@ public sealed class FaultTests(PostgresFixture postgres)
         Assert.Equal("FeeBump", (await rig.AnchorEventsAsync())[1].Reason);
     }
 
+    [Fact]
+    public async Task A_submission_left_by_a_rotated_key_is_abandoned_never_replaced_with_the_new_key()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var rig = await AnchoringRig.StartAsync(postgres, nameof(FaultTests) + "_rotated");
+        await rig.AppendAsync(6);
+        await rig.CutAsync();
+        await rig.Anvil.SetAutomineAsync(false, ct);
+        var old = Assert.Single((await rig.Anchorer.TickAsync(ct)).Submitted);
+        var oldAccount = rig.Anchorer.Account;
+
+        // The operator rotates the anchor key while that submission waits in the pool, priced under the base fee.
+        await rig.Anvil.SetNextBlockBaseFeeAsync(200_000_000_000, ct);
+        await rig.Anvil.MineAsync(1, ct);
+        await rig.Anvil.SetAutomineAsync(true, ct);
+        await rig.RotateAnchorKeyAsync();
+        Assert.NotEqual(oldAccount, rig.Anchorer.Account);
+        await Task.Delay(rig.Options.StuckAfter + TimeSpan.FromMilliseconds(200), ct);
+
+        var tick = await rig.Anchorer.TickAsync(ct);
+        Assert.Contains(old, tick.Reorged);
+        var fresh = Assert.Single(tick.Submitted);
+        var anchors = await rig.Store.Log.Anchors.ListAsync(10, ct);
+        Assert.Equal(("reorged", "Abandoned"), (Assert.Single(anchors, a => a.Transaction == old).Status.ToString().ToLowerInvariant(), anchors.Single(a => a.Transaction == old).Reason));
+        Assert.Equal(rig.Anchorer.Account, Assert.Single(anchors, a => a.Transaction == fresh).Submitter);
+
+        var confirmed = await rig.AnchorHeadAsync();
+        Assert.Equal(rig.Anchorer.Account, confirmed.Submitter);
+        Assert.DoesNotContain(anchors, a => a.Submitter == rig.Anchorer.Account && a.Transaction != fresh);
+    }
+
     private static async Task EveryAsync(TimeSpan interval, Func<Task> work, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)

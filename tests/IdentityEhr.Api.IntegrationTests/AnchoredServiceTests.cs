@@ -80,7 +80,7 @@ public sealed class AnchoredServiceTests(PostgresFixture postgres) : IAsyncLifet
         Assert.Contains("valid: event", output, StringComparison.Ordinal);
         Assert.DoesNotContain("FAILED", output, StringComparison.Ordinal);
 
-        var (jsonExit, json, _) = await Cli.RunAsync("audit", "verify", path, "--rpc", Rpc, "--did", ServiceDid, "--finality", "1", "--json");
+        var (jsonExit, json, _) = await Cli.RunAsync("audit", "verify", path, "--rpc", Rpc, "--did", ServiceDid, "--contract", Contract, "--finality", "1", "--json");
         using var document = JsonDocument.Parse(json);
         Assert.Equal((0, true), (jsonExit, document.RootElement.GetProperty("valid").GetBoolean()));
         Assert.All(document.RootElement.GetProperty("checks").EnumerateObject(), c => Assert.True(c.Value.GetBoolean(), c.Name));
@@ -94,7 +94,7 @@ public sealed class AnchoredServiceTests(PostgresFixture postgres) : IAsyncLifet
         var doctored = Path.Combine(_directory, "doctored.json");
         await File.WriteAllBytesAsync(doctored, (receipt with { Anchor = receipt.Anchor! with { TreeSize = receipt.Anchor.TreeSize + 5 } }).ToJson(), TestContext.Current.CancellationToken);
 
-        var (exit, output, _) = await Cli.RunAsync("audit", "verify", doctored, "--rpc", Rpc, "--did", ServiceDid, "--finality", "1");
+        var (exit, output, _) = await Cli.RunAsync("audit", "verify", doctored, "--rpc", Rpc, "--did", ServiceDid, "--contract", Contract, "--finality", "1");
         TestContext.Current.TestOutputHelper?.WriteLine(output);
         Assert.Equal(1, exit);
         Assert.Contains("INVALID (AnchorEvent)", output, StringComparison.Ordinal);
@@ -127,14 +127,19 @@ public sealed class AnchoredServiceTests(PostgresFixture postgres) : IAsyncLifet
     }
 
     [Theory]
-    [InlineData(2, "--rpc needs --did")]
-    [InlineData(3, "cannot check the anchor")]
-    public async Task Missing_trust_or_an_unreachable_node_is_one_line_and_its_exit_code(int expected, string message)
+    [InlineData("did", "--rpc needs --did")]
+    [InlineData("contract", "--rpc needs --contract")]
+    [InlineData("node", "cannot check the anchor")]
+    public async Task Missing_trust_or_an_unreachable_node_is_one_line_and_its_exit_code(string missing, string message)
     {
         var path = await AnchoredReceiptFileAsync(_entries[0].Id);
-        var (exit, _, error) = expected == 2
-            ? await Cli.RunAsync("audit", "verify", path, "--rpc", Rpc)
-            : await Cli.RunAsync("audit", "verify", path, "--rpc", "http://127.0.0.1:9", "--did", ServiceDid);
+        var expected = missing == "node" ? 3 : 2;
+        var (exit, _, error) = missing switch
+        {
+            "did" => await Cli.RunAsync("audit", "verify", path, "--rpc", Rpc, "--contract", Contract),
+            "contract" => await Cli.RunAsync("audit", "verify", path, "--rpc", Rpc, "--did", ServiceDid),
+            _ => await Cli.RunAsync("audit", "verify", path, "--rpc", "http://127.0.0.1:9", "--did", ServiceDid, "--contract", Contract),
+        };
         Assert.Equal(expected, exit);
         Assert.Contains(message, error, StringComparison.Ordinal);
         Assert.DoesNotContain("\n", error, StringComparison.Ordinal);

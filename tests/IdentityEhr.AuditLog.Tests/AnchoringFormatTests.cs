@@ -89,6 +89,9 @@ public sealed class AnchoringFormatTests : IDisposable
     [InlineData("\"sequence\":\"3\"", "\"sequence\":\"3\",\"secret\":\"x\"", AuditEntryError.UnknownMember)]
     [InlineData("\"contract\":\"0xe7f1725e7734ce288f8367e1bb143e90bb3f0512\"", "\"contract\":\"0xE7f1725e7734ce288f8367e1bb143e90bb3f0512\"", AuditEntryError.InvalidIdentifier)]
     [InlineData("\"logIndex\":\"0\"", "\"logIndex\":\"-1\"", AuditEntryError.MissingOrMistyped)]
+    [InlineData("\"treeSize\":\"57\"", "\"treeSize\":\"0\"", AuditEntryError.InvalidIdentifier)]
+    [InlineData("\"chain\":\"eip155:31337\"", "\"chain\":\"eip155:0\"", AuditEntryError.InvalidIdentifier)]
+    [InlineData("\"gasUsed\":\"38441\"", "\"gasUsed\":\"38441\",\"maxFeePerGas\":\"999999999999999999999999999999999999999999999999999999999999999999999999999999\"", AuditEntryError.InvalidIdentifier)]
     public void A_malformed_anchor_member_is_refused(string from, string to, AuditEntryError expected)
     {
         var text = Encoding.UTF8.GetString(Confirmed().ToCanonicalBytes());
@@ -147,6 +150,25 @@ public sealed class AnchoringFormatTests : IDisposable
 
         Assert.False(AuditReceipt.TryParse(Encoding.UTF8.GetBytes(json.ToJsonString()), out _, out var error));
         Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"version\": 2,", "\"version\": 2,\n  \"version\": 2,", "the member 'version' twice")]
+    [InlineData("\"logIndex\": 0,", "\"logIndex\": 0,\n    \"logIndex\": 1,", "anchor has the member 'logIndex' twice")]
+    public void A_receipt_with_a_member_twice_is_refused(string from, string to, string message)
+    {
+        var text = Encoding.UTF8.GetString(Extended(5, 13, 21).ToJson());
+        Assert.Contains(from, text, StringComparison.Ordinal);
+
+        Assert.False(AuditReceipt.TryParse(Encoding.UTF8.GetBytes(text.Replace(from, to, StringComparison.Ordinal)), out _, out var error));
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_verifier_refuses_a_trust_that_pins_neither_contract_nor_registry()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new AnchoredReceiptVerifier(new Uri("http://127.0.0.1:9"), new AnchorTrust { ServiceDid = ServiceDid }));
+        Assert.Contains("Pin the anchor contract", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -57,16 +57,6 @@ internal sealed partial class AnchoringService(
                 Finality = options.Finality,
                 MaximumFeePerGas = new System.Numerics.BigInteger(options.MaxFeeGwei) * 1_000_000_000,
             }, time);
-            try
-            {
-                await PrepareIdentityAsync(contracts, anchorer.Account, cancellationToken);
-            }
-            catch (EthereumException e)
-            {
-                // The chain may come later; the anchorer reports its own failures every round.
-                LogPreparationFailed(logger, e.Message);
-            }
-
             Anchorer = anchorer;
             LogAnchoring(logger, ServiceDid!, anchorer.Account, contracts.AuditAnchor, options.Period.TotalSeconds, options.Finality);
         }
@@ -79,8 +69,30 @@ internal sealed partial class AnchoringService(
         await base.StartAsync(cancellationToken);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Anchorer is { } anchorer ? anchorer.RunAsync(Report, stoppingToken) : Task.CompletedTask;
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (Anchorer is not { } anchorer)
+        {
+            return;
+        }
+
+        // Here, not in StartAsync: the service answers (and appends) while the chain is asked, however slow it is.
+        try
+        {
+            await PrepareIdentityAsync(infrastructure.Chain.Contracts!, anchorer.Account, stoppingToken);
+        }
+        catch (EthereumException e)
+        {
+            // The chain may come later; the anchorer reports its own failures every round.
+            LogPreparationFailed(logger, e.Message);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await anchorer.RunAsync(Report, stoppingToken);
+    }
 
     public override void Dispose()
     {

@@ -87,6 +87,12 @@ public sealed class AnchorMonitor : IDisposable
             return new AnchorAudit(0, 0, [$"contract {contractAddress} consults registry {boundRegistry}, not the pinned {pinnedRegistry}"]);
         }
 
+        var chainId = await _client.GetChainIdAsync(cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(identifier.Network, "0x" + chainId.ToString("x", System.Globalization.CultureInfo.InvariantCulture), StringComparison.OrdinalIgnoreCase))
+        {
+            return new AnchorAudit(0, 0, [$"{_trust.ServiceDid} is not a did:ethr of chain {chainId}, the chain of the node asked"]);
+        }
+
         var latest = await _client.GetBlockNumberAsync(cancellationToken).ConfigureAwait(false);
         var count = await contract.CountAsync(BlockTag.Number(latest), cancellationToken).ConfigureAwait(false);
         var logs = await _client.GetLogsAsync(
@@ -102,17 +108,22 @@ public sealed class AnchorMonitor : IDisposable
         }
 
         // Every sequence number from 0 to count − 1 exactly once: a missing one was hidden from this node's view or lies
-        // before fromBlock; a repeated one cannot come from the genuine contract.
+        // before fromBlock; a repeated one cannot come from the genuine contract. Reported per number, at most MaxFindings.
         anchors.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
-        for (ulong expected = 0, i = 0; expected < count; expected++)
+        var seen = anchors.Select(a => a.Sequence).ToHashSet();
+        if (count > (ulong)anchors.Count + MaxFindings)
         {
-            if (i < (ulong)anchors.Count && anchors[(int)i].Sequence == expected)
+            Find($"the contract counts {count} anchors but only {anchors.Count} events were found (search from an earlier block?)");
+        }
+        else
+        {
+            for (ulong expected = 0; expected < count; expected++)
             {
-                i++;
-                continue;
+                if (!seen.Contains(expected))
+                {
+                    Find($"anchor #{expected} of {count} is missing from the events found (search from an earlier block?)");
+                }
             }
-
-            Find($"anchor #{expected} of {count} is missing from the events found (search from an earlier block?)");
         }
 
         var registry = new EthereumDidRegistry(_client, boundRegistry);

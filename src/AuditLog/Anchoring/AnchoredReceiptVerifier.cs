@@ -30,13 +30,21 @@ public sealed class AnchoredReceiptVerifier : IDisposable
 
     /// <summary>Creates a verifier that asks the node at <paramref name="rpc"/>.</summary>
     /// <param name="rpc">The JSON-RPC URL of a node of the anchor's chain.</param>
-    /// <param name="trust">What the auditor pins.</param>
+    /// <param name="trust">What the auditor pins: the DID, and the contract or the registry (or both).</param>
     /// <param name="timeProvider">The clock for DID document validity, or <see langword="null"/> for the system clock.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">Neither the contract nor the registry is pinned.</exception>
     public AnchoredReceiptVerifier(Uri rpc, AnchorTrust trust, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(rpc);
         ArgumentNullException.ThrowIfNull(trust);
+        if (trust.Contract is null && trust.Registry is null)
+        {
+            // With neither pinned, a fresh registry (where a rotated-away key still owns the identity) or a second contract of
+            // the operator's would pass.
+            throw new ArgumentException("Pin the anchor contract, the registry, or both.", nameof(trust));
+        }
+
         _client = new EthereumRpcClient(rpc);
         _trust = trust;
         _time = timeProvider ?? TimeProvider.System;

@@ -141,21 +141,34 @@ public sealed class Anchorer : IDisposable
         List<string> submitted = [], confirmed = [], reorged = [];
         string? inFlight = null;
 
-        // 1. A confirmed anchor whose block is gone (or changed) no longer counts: say so, and anchor again now.
+        // 1. A confirmed anchor whose block is gone (or changed) no longer counts: say so, and anchor again now. A receipt the node
+        //    does not return while the block at that height is still the one recorded is a lagging node, not a reorganisation.
         foreach (var anchor in open.Where(a => a.Status == AnchorStatus.Confirmed))
         {
             var receipt = await _client.GetTransactionReceiptAsync(anchor.Transaction, cancellationToken).ConfigureAwait(false);
-            if (receipt is null || !string.Equals(receipt.BlockHash, anchor.BlockHash, StringComparison.OrdinalIgnoreCase))
+            if (receipt is not null && string.Equals(receipt.BlockHash, anchor.BlockHash, StringComparison.OrdinalIgnoreCase))
             {
-                await RecordAsync(AuditEventType.AnchorReorged, Facts(anchor) with { Block = anchor.BlockNumber, BlockHash = anchor.BlockHash }, "Reorged", cancellationToken)
-                    .ConfigureAwait(false);
-                reorged.Add(anchor.Transaction);
+                continue;
             }
+
+            var canonical = await _client.GetBlockAsync(BlockTag.Number(anchor.BlockNumber!.Value), cancellationToken).ConfigureAwait(false);
+            if (canonical is not null && string.Equals(canonical.Hash, anchor.BlockHash, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            await RecordAsync(AuditEventType.AnchorReorged, Facts(anchor) with { Block = anchor.BlockNumber, BlockHash = anchor.BlockHash }, "Reorged", cancellationToken)
+                .ConfigureAwait(false);
+            reorged.Add(anchor.Transaction);
         }
 
-        // 2. Submissions, by nonce (a replacement shares its original's nonce; whichever is mined wins).
-        foreach (var group in open.Where(a => a.Status == AnchorStatus.Submitted).GroupBy(a => a.Nonce).OrderBy(g => g.Key))
+        // 2. Submissions, by sender and nonce (a replacement shares its original's; whichever is mined wins).
+        foreach (var group in open.Where(a => a.Status == AnchorStatus.Submitted).GroupBy(a => (a.Submitter, a.Nonce)).OrderBy(g => g.Key.Nonce))
         {
+            var (sender, nonce) = group.Key;
+
+            // The sender's settled nonce first, then the receipts: a transaction mined in between shows in its receipt.
+            var settledNonce = await _client.GetTransactionCountAsync(sender, BlockTag.Latest, cancellationToken).ConfigureAwait(false);
             (AnchorRecord Anchor, TransactionReceipt Receipt)? mined = null;
             foreach (var anchor in group)
             {
@@ -192,25 +205,37 @@ public sealed class Anchorer : IDisposable
                 continue;
             }
 
-            // Nothing of this nonce is mined. If the account has moved past it, none of them ever will be.
-            var settledNonce = await _client.GetTransactionCountAsync(Account, BlockTag.Latest, cancellationToken).ConfigureAwait(false);
-            if (settledNonce > group.Key)
+            // Nothing of this nonce is mined. If the sender has moved past it, none of them ever will be.
+            if (settledNonce > nonce)
             {
-                foreach (var anchor in group)
+                await SettleAllAsync(group, "Dropped", reorged, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var newest = group.MaxBy(a => a.SubmittedAt)!;
+            var waitedSince = _lastSubmission is { } sent && sent > newest.SubmittedAt ? sent : newest.SubmittedAt;
+            var stuck = _time.GetUtcNow() - waitedSince >= _options.StuckAfter;
+            if (sender != Account)
+            {
+                // Sent with a key this service no longer holds (rotated): it cannot be replaced. Once stuck, stop waiting for it
+                // and anchor with the current key; if it is mined after all, it is one more anchor on the chain, no harm.
+                if (stuck)
                 {
-                    await RecordAsync(AuditEventType.AnchorReorged, Facts(anchor), "Dropped", cancellationToken).ConfigureAwait(false);
-                    reorged.Add(anchor.Transaction);
+                    await SettleAllAsync(group, "Abandoned", reorged, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    inFlight = newest.Transaction;
                 }
 
                 continue;
             }
 
-            var newest = group.MaxBy(a => a.SubmittedAt)!;
             inFlight = newest.Transaction;
-            if (_time.GetUtcNow() - newest.SubmittedAt >= _options.StuckAfter && checkpoint is not null)
+            if (stuck)
             {
                 // Stuck (underpriced, or lost by the node): the same nonce again, with higher fees and the newest tree head.
-                if (await SubmitAsync(group.Key, newest, cancellationToken).ConfigureAwait(false) is { } replacement)
+                if (await SubmitAsync(nonce, newest, cancellationToken).ConfigureAwait(false) is { } replacement)
                 {
                     submitted.Add(replacement);
                     inFlight = replacement;
@@ -285,8 +310,16 @@ public sealed class Anchorer : IDisposable
         maxFee = BigInteger.Max(maxFee, tip);
         if (maxFee > _options.MaximumFeePerGas)
         {
-            throw new InvalidOperationException(
-                $"anchoring would need a fee cap of {maxFee} wei per gas, above the configured maximum of {_options.MaximumFeePerGas}; waiting");
+            // At the cap while that is still a valid replacement (both fees at least 10 % up); beyond it, wait and say so.
+            var capped = _options.MaximumFeePerGas;
+            if (replacing is null ? capped < fees.NextBaseFeePerGas + tip : capped * 10 < replacing.MaxFeePerGas * 11 || BigInteger.Min(tip, capped) * 10 < replacing.MaxPriorityFeePerGas * 11)
+            {
+                throw new InvalidOperationException(
+                    $"anchoring would need a fee cap of {maxFee} wei per gas, above the configured maximum of {_options.MaximumFeePerGas}; waiting");
+            }
+
+            maxFee = capped;
+            tip = BigInteger.Min(tip, capped);
         }
 
         var transactionNonce = nonce ?? await _client.GetTransactionCountAsync(Account, BlockTag.Pending, cancellationToken).ConfigureAwait(false);
@@ -325,6 +358,15 @@ public sealed class Anchorer : IDisposable
 
         // A transient failure leaves the submission open: the stuck rule sends it again later.
         return hash;
+    }
+
+    private async Task SettleAllAsync(IEnumerable<AnchorRecord> group, string reason, List<string> reorged, CancellationToken cancellationToken)
+    {
+        foreach (var anchor in group)
+        {
+            await RecordAsync(AuditEventType.AnchorReorged, Facts(anchor), reason, cancellationToken).ConfigureAwait(false);
+            reorged.Add(anchor.Transaction);
+        }
     }
 
     private BigInteger Bump(BigInteger fee) => ((fee * _options.FeeBumpPercent) + 99) / 100 + 1;

@@ -31,6 +31,8 @@ public sealed record AnchorFacts(
     ulong? Nonce = null, BigInteger? MaxFeePerGas = null, BigInteger? MaxPriorityFeePerGas = null, string? Submitter = null, ulong? Block = null, string? BlockHash = null, ulong? LogIndex = null,
     ulong? Sequence = null, ulong? GasUsed = null)
 {
+    private static readonly BigInteger s_uint256Max = BigInteger.Pow(2, 256) - 1;
+
     /// <summary>The member names inside <c>anchor</c>, in JCS (code unit) order.</summary>
     internal static readonly string[] MemberNames =
         [
@@ -100,12 +102,14 @@ public sealed record AnchorFacts(
     /// <summary>Checks the values the types do not constrain.</summary>
     /// <returns>The first invalid member's name, or <see langword="null"/>.</returns>
     internal string? Invalid() =>
-        !IsHex(Contract, 40) ? "anchor.contract"
+        ChainId == 0 ? "anchor.chain"
+        : TreeSize == 0 ? "anchor.treeSize"
+        : !IsHex(Contract, 40) ? "anchor.contract"
         : !IsHex(Transaction, 64) ? "anchor.transaction"
         : BlockHash is { } hash && !IsHex(hash, 64) ? "anchor.blockHash"
         : Submitter is { } submitter && !IsHex(submitter, 40) ? "anchor.submitter"
-        : MaxFeePerGas is { } fee && fee.Sign < 0 ? "anchor.maxFeePerGas"
-        : MaxPriorityFeePerGas is { } tip && tip.Sign < 0 ? "anchor.maxPriorityFeePerGas"
+        : MaxFeePerGas is { } fee && (fee.Sign < 0 || fee > s_uint256Max) ? "anchor.maxFeePerGas"
+        : MaxPriorityFeePerGas is { } tip && (tip.Sign < 0 || tip > s_uint256Max) ? "anchor.maxPriorityFeePerGas"
         : null;
 
     /// <summary>Reads the members of an entry's <c>anchor</c> object.</summary>
@@ -155,7 +159,7 @@ public sealed record AnchorFacts(
                 return null;
             }
 
-            // Up to 78 digits: any uint256.
+            // Up to 78 digits; Invalid() then holds it to a uint256, as fees are on chain.
             bad = text.Length is 0 or > 78 || !text.All(char.IsAsciiDigit) || (text.Length > 1 && text[0] == '0');
             return bad ? null : BigInteger.Parse(text, CultureInfo.InvariantCulture);
         }

@@ -119,11 +119,19 @@ public sealed record AuditReceipt(Guid EventId, ImmutableArray<byte> Entry, ulon
             return false;
         }
 
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var member in root.EnumerateObject())
         {
             if (Array.BinarySearch(s_members, member.Name, StringComparer.Ordinal) < 0)
             {
                 error = $"the receipt has an unknown member '{(member.Name.Length > 40 ? member.Name[..40] : member.Name)}'";
+                return false;
+            }
+
+            // JSON readers differ on which of two equal names wins; one text must mean one receipt.
+            if (!names.Add(member.Name))
+            {
+                error = $"the receipt has the member '{member.Name}' twice";
                 return false;
             }
         }

@@ -72,11 +72,18 @@ public sealed record ReceiptAnchor(
             return false;
         }
 
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var member in element.EnumerateObject())
         {
             if (Array.BinarySearch(s_members, member.Name, StringComparer.Ordinal) < 0)
             {
                 error = $"anchor has an unknown member '{(member.Name.Length > 40 ? member.Name[..40] : member.Name)}'";
+                return false;
+            }
+
+            if (!names.Add(member.Name))
+            {
+                error = $"anchor has the member '{member.Name}' twice";
                 return false;
             }
         }

@@ -39,13 +39,13 @@ internal static class AuditCommand
         var origin = new Option<string>("--origin") { Description = "The log origin to expect (default: the key's name, or any with --rpc)." };
         var rpc = CliContext.HttpUrlOption("--rpc", "Against the chain: a JSON-RPC URL of a node of the anchor's chain (the only thing asked online).");
         var did = new Option<string>("--did") { Description = "With --rpc: the service DID you trust (did:ethr); the receipt's anchor must name it." };
-        var contract = new Option<string>("--contract") { Description = "With --rpc: pin the AuditAnchor contract address (recommended)." };
+        var contract = new Option<string>("--contract") { Description = "With --rpc: the AuditAnchor contract address you trust (required with --rpc)." };
         var registry = new Option<string>("--registry") { Description = "With --rpc: pin the ERC-1056 registry (default: the contract's, if its code is the registry's)." };
         var finality = new Option<string>("--finality") { Description = "With --rpc: 'finalized' (default) or a number of confirmations, for chains without the tag." };
         var verify = new Command(
             "verify",
             "Check a receipt: the entry, its inclusion proof and the checkpoint signature offline (--key); or all that, the consistency "
-            + "proof to the anchored tree head, and the Anchored event, its sender, the DID's key at that block and finality on the chain (--rpc --did). "
+            + "proof to the anchored tree head, and the Anchored event, its sender, the DID's key at that block and finality on the chain (--rpc --did --contract). "
             + "Exit 0 only when everything holds; 1 names the failed check; 2 usage; 3 the node could not be asked.")
         {
             file, key, origin, rpc, did, contract, registry, finality,
@@ -114,6 +114,11 @@ internal static class AuditCommand
         if (did is null || !did.StartsWith("did:ethr:", StringComparison.Ordinal) || did.Length > 512)
         {
             throw new CliException(ExitCodes.UsageError, "--rpc needs --did, the did:ethr of the service you trust (a forged receipt would name its own)");
+        }
+
+        if (contract is null)
+        {
+            throw new CliException(ExitCodes.UsageError, "--rpc needs --contract, the AuditAnchor address you trust (published by the operator, shown by ehr health)");
         }
 
         Address? Pinned(string? text, string name) => text is null ? null

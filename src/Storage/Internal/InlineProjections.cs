@@ -100,19 +100,21 @@ internal static class InlineProjections
             "sequence = NULL, gas_used = NULL, settled_position = NULL, settled_at = NULL, submitted_position = EXCLUDED.submitted_position, " +
             "submitted_at = EXCLUDED.submitted_at",
             facts.Transaction, checked((long)facts.ChainId), facts.Contract, entry.Actor, facts.Submitter ?? "", checked((long)facts.TreeSize),
-            facts.Root.ToArray(), checked((long)(facts.Nonce ?? 0)), (decimal)(facts.MaxFeePerGas ?? 0), (decimal)(facts.MaxPriorityFeePerGas ?? 0),
+            facts.Root.ToArray(), checked((long)(facts.Nonce ?? 0)), facts.MaxFeePerGas ?? System.Numerics.BigInteger.Zero,
+            facts.MaxPriorityFeePerGas ?? System.Numerics.BigInteger.Zero,
             position, entry.Time),
 
         // The confirmed transaction wins its nonce: any other submission with that nonce can never be mined now.
         AuditEventType.AnchorConfirmed => Parameters(
             "WITH won AS (UPDATE anchors SET status = 'confirmed', block_number = $2, block_hash = $3, log_index = $4, sequence = $5, " +
-            "gas_used = $6, settled_position = $7, settled_at = $8 WHERE transaction = $1 RETURNING chain_id, submitter, nonce) " +
+            "gas_used = $6, settled_position = $7, settled_at = $8 WHERE transaction = $1 AND status = 'submitted' RETURNING chain_id, submitter, nonce) " +
             "UPDATE anchors a SET status = 'replaced', settled_position = $7, settled_at = $8 FROM won " +
             "WHERE a.status = 'submitted' AND a.chain_id = won.chain_id AND a.submitter = won.submitter AND a.nonce = won.nonce AND a.transaction <> $1",
             facts.Transaction, (long?)facts.Block, facts.BlockHash, (long?)facts.LogIndex, (long?)facts.Sequence, (long?)facts.GasUsed, position, entry.Time),
 
         AuditEventType.AnchorReorged => Parameters(
-            "UPDATE anchors SET status = 'reorged', reason = $2, settled_position = $3, settled_at = $4 WHERE transaction = $1",
+            "UPDATE anchors SET status = 'reorged', reason = $2, settled_position = $3, settled_at = $4 " +
+            "WHERE transaction = $1 AND status IN ('submitted', 'confirmed')",
             facts.Transaction, entry.Reason, position, entry.Time),
         _ => null,
     };
