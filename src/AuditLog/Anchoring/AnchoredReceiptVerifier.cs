@@ -194,7 +194,7 @@ public sealed class AnchoredReceiptVerifier : IDisposable
                     $"{did} does not resolve at block {anchor.BlockNumber}: {resolution.ResolutionMetadata.Error?.Detail ?? "no document"}", entry);
             }
 
-            if (VerifyLocally(receipt, document, _trust.Origin, $"{did} at block {anchor.BlockNumber}") is { IsValid: false } local)
+            if (CheckSignatureAndConsistency(receipt, entry!, anchor, document, _trust.Origin, $"{did} at block {anchor.BlockNumber}") is { IsValid: false } local)
             {
                 return local;
             }
@@ -271,13 +271,14 @@ public sealed class AnchoredReceiptVerifier : IDisposable
         ArgumentNullException.ThrowIfNull(receipt);
         ArgumentNullException.ThrowIfNull(serviceDocument);
         var (failure, entry, anchor) = VerifyOffline(receipt);
-        if (failure is not null)
-        {
-            return failure;
-        }
+        return failure ?? CheckSignatureAndConsistency(receipt, entry!, anchor, serviceDocument, origin, documentName ?? serviceDocument.Id.ToString());
+    }
 
+    /// <summary>Checks 10 and 11, once the offline checks have passed.</summary>
+    private static AnchoredVerification CheckSignatureAndConsistency(
+        AuditReceipt receipt, AuditEntry entry, ReceiptAnchor anchor, DidDocument serviceDocument, string? origin, string documentName)
+    {
         var checkpoint = receipt.Checkpoint.Checkpoint;
-        documentName ??= serviceDocument.Id.ToString();
         if (origin is not null && !string.Equals(origin, checkpoint.Origin, StringComparison.Ordinal))
         {
             return Fail(AnchorCheck.CheckpointSignature, $"the checkpoint's origin is '{checkpoint.Origin}', not the pinned '{origin}'", entry);
