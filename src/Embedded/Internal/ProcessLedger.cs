@@ -29,7 +29,11 @@ internal sealed class ProcessLedger
 
         StopAll(ReadRecords(Path.Combine(directory, ChildrenFile)));
         File.Delete(Path.Combine(directory, ChildrenFile));
-        File.WriteAllText(Path.Combine(directory, OwnerFile), ProcessRecord.Current().ToString() + "\n");
+        // Written whole or not at all: another process reaping abandoned folders must never read half a record, take the
+        // truncated start time for a dead owner, and delete a live folder.
+        var temporary = Path.Combine(directory, OwnerFile + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp");
+        File.WriteAllText(temporary, ProcessRecord.Current().ToString() + "\n");
+        File.Move(temporary, Path.Combine(directory, OwnerFile), overwrite: true);
         return new ProcessLedger(directory);
     }
 
