@@ -22,6 +22,10 @@ public sealed class AnchorStore : IAnchorJournal
         "transaction, chain_id, contract, service_did, submitter, tree_size, root, nonce, max_fee_per_gas, max_priority_fee, status, reason, " +
         "block_number, block_hash, log_index, sequence, gas_used, submitted_at, settled_at";
 
+    // The anchoring lease's advisory lock, one per log: named by the log's schema, so logs in other schemas do not contend.
+    private const string LockKey = "hashtextextended(current_schema() || '/identityehr/anchoring', 0)";
+    private const string UnlockSql = $"SELECT pg_advisory_unlock({LockKey})";
+
     private readonly LogStore _log;
     private readonly NpgsqlDataSource _dataSource;
     private readonly EventStore? _writer;
@@ -80,6 +84,36 @@ public sealed class AnchorStore : IAnchorJournal
         });
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// A PostgreSQL session advisory lock, named by the log's schema, held on a connection of its own for as long as the lease
+    /// lives: it goes with the connection, so a crashed or cut-off holder frees it for another instance.
+    /// </remarks>
+    public async Task<IAnchoringLease?> TryLeadAsync(CancellationToken cancellationToken)
+    {
+        var connection = await LogStore.GuardAsync(() => _dataSource.OpenConnectionAsync(cancellationToken).AsTask()).ConfigureAwait(false);
+        try
+        {
+            var held = await LogStore.GuardAsync(async () =>
+            {
+                using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({LockKey})", connection);
+                return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            }).ConfigureAwait(false);
+            if (held)
+            {
+                return new Lease(connection);
+            }
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        await connection.DisposeAsync().ConfigureAwait(false);
+        return null;
+    }
+
+    /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">The log was opened read-only (<see cref="LogStore.Connect"/>).</exception>
     public Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken) =>
         (_writer ?? throw new InvalidOperationException("This log was opened read-only; anchoring events are appended through an EventStore."))
@@ -109,6 +143,41 @@ public sealed class AnchorStore : IAnchorJournal
 
             return anchors;
         });
+
+    /// <summary>The anchoring lease: the connection that holds the advisory lock.</summary>
+    private sealed class Lease(NpgsqlConnection connection) : IAnchoringLease
+    {
+        public async Task<bool> StillHeldAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                using var command = new NpgsqlCommand("SELECT 1", connection);
+                await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception e) when (LogStore.IsDatabaseFailure(e))
+            {
+                return false;
+            }
+        }
+
+        public void Dispose()
+        {
+            // A pooled connection keeps its session (and the lock) until it is reused: unlock explicitly, or another instance
+            // would stand by behind an idle connection in this one's pool.
+            try
+            {
+                using var command = new NpgsqlCommand(UnlockSql, connection);
+                command.ExecuteNonQuery();
+            }
+            catch (Exception e) when (LogStore.IsDatabaseFailure(e) || e is InvalidOperationException)
+            {
+                // A broken connection is not returned to the pool: its session, and the lock, end with it.
+            }
+
+            connection.Dispose();
+        }
+    }
 
     private static AnchorRecord? First(IReadOnlyList<AnchorRecord> anchors) => anchors.Count > 0 ? anchors[0] : null;
 

@@ -189,6 +189,14 @@ public sealed class AnchoringRig : IAsyncDisposable
         return events;
     }
 
+    public async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Schema.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
+    }
+
     public async Task SqlAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(Schema.ConnectionString);
@@ -196,6 +204,9 @@ public sealed class AnchoringRig : IAsyncDisposable
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
     }
+
+    /// <summary>Creates another anchorer of the same log, key and chain, as a second instance of the service would run.</summary>
+    public Anchorer CreateAnchorer() => new(Store.Log.Anchors, Client, _anchorKey, Options);
 
     /// <summary>Rotates the anchor account: a fresh key, made an anchor delegate and funded, used by a new anchorer (same journal).</summary>
     public async Task RotateAnchorKeyAsync()

@@ -62,5 +62,40 @@ public sealed class AnchoringTests(PostgresFixture postgres)
         var result = await rig.VerifyAsync(receipt, rig.Trust with { ServiceDid = checksummed, Finality = rig.Options.Finality });
         Assert.True(result.IsValid, result.Detail);
     }
+
+    [Fact]
+    public async Task Two_anchorers_of_one_log_never_both_anchor_and_the_standby_takes_over_when_the_leader_goes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var rig = await AnchoringRig.StartAsync(postgres, nameof(AnchoringTests) + "_lease");
+        await rig.AppendAsync(4);
+        await rig.CutAsync();
+
+        // A second service instance on the same database and chain.
+        using var second = rig.CreateAnchorer();
+        var leader = await rig.Anchorer.TickAsync(ct);
+        var standby = await second.TickAsync(ct);
+        Assert.Single(leader.Submitted);
+        Assert.False(standby.Changed);
+        Assert.True(second.State.Standby);
+        Assert.False(rig.Anchorer.State.Standby);
+
+        // The leader stops; its lease is released at once, even though its connection goes back to a pool, not away.
+        const string Held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted " +
+            "AND ((classid::bigint << 32) | objid::bigint) = hashtextextended(current_schema() || '/identityehr/anchoring', 0)";
+        Assert.Equal(1L, await rig.ScalarAsync(Held));
+        rig.Anchorer.Dispose();
+        Assert.Equal(0L, await rig.ScalarAsync(Held));
+        await rig.MineForFinalityAsync();
+        await rig.AppendAsync(3);
+        await rig.CutAsync();
+        var taken = await second.TickAsync(ct);
+        Assert.False(second.State.Standby);
+        Assert.Single(taken.Confirmed);
+        var next = Assert.Single(taken.Submitted);
+        await rig.MineForFinalityAsync();
+        Assert.Equal([next], (await second.TickAsync(ct)).Confirmed);
+        Assert.All(await rig.Store.Log.Anchors.ListAsync(10, ct), a => Assert.Equal(AnchorStatus.Confirmed, a.Status));
+    }
 }
 

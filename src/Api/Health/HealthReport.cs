@@ -18,7 +18,7 @@ internal sealed record ChainHealth(
 internal sealed record ContractsHealth(string DidRegistry, string AuditAnchor, string ServiceIdentity);
 
 /// <summary>How far anchoring trails the log.</summary>
-/// <param name="Status"><c>off</c>, <c>current</c> (every event is under a confirmed anchor or waits less than a period and a half), <c>lagging</c>, or <c>failing</c> (the last round failed).</param>
+/// <param name="Status"><c>off</c>, <c>current</c> (every event is under a confirmed anchor or waits less than a period and a half), <c>lagging</c>, <c>standby</c> (another instance of the service anchors this log), or <c>failing</c> (the last round failed).</param>
 /// <param name="ServiceDid">The DID that anchors.</param>
 /// <param name="Account">The account that sends anchor transactions.</param>
 /// <param name="TreeSize">The latest checkpoint's tree size.</param>

@@ -28,7 +28,9 @@ internal sealed class HealthReporter(Infrastructure infrastructure, Log.Anchorin
 
         var state = anchorer.State;
         var lag = state.Lag(time.GetUtcNow());
-        var status = state.LastError is not null ? "failing" : lag > anchoringOptions.Period * 1.5 + anchoringOptions.PollInterval * 2 ? "lagging" : "current";
+        var status = state.LastError is not null ? "failing"
+            : state.Standby ? "standby"
+            : lag > anchoringOptions.Period * 1.5 + anchoringOptions.PollInterval * 2 ? "lagging" : "current";
         return new AnchoringHealth(
             status, anchoring.ServiceDid, anchorer.Account.ToString(), state.TreeSize, state.AnchoredTreeSize, Math.Round(lag.TotalSeconds, 3), state.InFlight, state.LastError);
     }

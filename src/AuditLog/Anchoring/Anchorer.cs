@@ -36,6 +36,7 @@ public sealed class Anchorer : IDisposable
     private readonly AuditAnchorContract _contract;
     private readonly SemaphoreSlim _round = new(1, 1);
     private DateTimeOffset? _lastSubmission;
+    private IAnchoringLease? _lease;
     private AnchorerState _state = AnchorerState.Initial;
 
     /// <summary>Creates an anchorer.</summary>
@@ -118,15 +119,33 @@ public sealed class Anchorer : IDisposable
         }
     }
 
-    /// <summary>Clears the private key.</summary>
+    /// <summary>Gives up the lease and clears the private key.</summary>
     public void Dispose()
     {
+        _lease?.Dispose();
         _key.Dispose();
         _round.Dispose();
     }
 
     private async Task<AnchorTick> RoundAsync(CancellationToken cancellationToken)
     {
+        // One anchorer per log: several service instances may share the database, but only the lease holder sends anchors,
+        // so no two race on nonces or anchor the same head twice.
+        if (_lease is not null && !await _lease.StillHeldAsync(cancellationToken).ConfigureAwait(false))
+        {
+            _lease.Dispose();
+            _lease = null;
+            _lastSubmission = null;
+        }
+
+        _lease ??= await _journal.TryLeadAsync(cancellationToken).ConfigureAwait(false);
+        if (_lease is null)
+        {
+            Volatile.Write(ref _state, State with { Standby = true, InFlight = null });
+            return new AnchorTick([], [], []);
+        }
+
+        Volatile.Write(ref _state, State with { Standby = false });
         // The log first, so the lag is known even when the node is away.
         var checkpoint = await _journal.LatestCheckpointAsync(cancellationToken).ConfigureAwait(false);
         var treeSize = checkpoint?.Checkpoint.TreeSize ?? 0;

@@ -7,8 +7,9 @@ namespace IdentityEhr.AuditLog.Anchoring;
 /// <param name="InFlight">The transaction being waited for, or <see langword="null"/>.</param>
 /// <param name="LastTick">When the last round ended.</param>
 /// <param name="LastError">Why the last round failed (one line, no secrets), or <see langword="null"/> when it did not.</param>
+/// <param name="Standby">Whether another anchorer of the same log held the lease in the last round, so this one waited.</param>
 public sealed record AnchorerState(
-    ulong TreeSize, ulong AnchoredTreeSize, DateTimeOffset? UnanchoredSince, string? InFlight, DateTimeOffset? LastTick, string? LastError)
+    ulong TreeSize, ulong AnchoredTreeSize, DateTimeOffset? UnanchoredSince, string? InFlight, DateTimeOffset? LastTick, string? LastError, bool Standby = false)
 {
     /// <summary>Gets the state before the first round.</summary>
     public static AnchorerState Initial { get; } = new(0, 0, null, null, null, null);

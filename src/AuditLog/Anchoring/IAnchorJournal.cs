@@ -32,6 +32,11 @@ public interface IAnchorJournal
     /// <returns><see langword="true"/> when the log has new activity there.</returns>
     Task<bool> GrewAsync(ulong fromSize, ulong toSize, CancellationToken cancellationToken);
 
+    /// <summary>Tries to take the lease that lets one anchorer of this log anchor; another anchorer holding it means standby.</summary>
+    /// <param name="cancellationToken">Cancels the attempt.</param>
+    /// <returns>The lease, or <see langword="null"/> while another anchorer holds it.</returns>
+    Task<IAnchoringLease?> TryLeadAsync(CancellationToken cancellationToken);
+
     /// <summary>Appends an anchoring event to the log (its stream is the anchors stream).</summary>
     /// <param name="entry">The event.</param>
     /// <param name="cancellationToken">Cancels the append.</param>
