@@ -143,8 +143,7 @@ internal sealed partial class AnchoringService(
 
         // A configured chain: the operator authorises the account and publishes the key (README, "Anchoring on a real chain").
         var registry = new EthereumDidRegistry(_client!, contracts.DidRegistry);
-        if (await registry.IdentityOwnerAsync(contracts.ServiceIdentity, BlockTag.Latest, cancellationToken) != account
-            && !await registry.ValidDelegateAsync(contracts.ServiceIdentity, DevelopmentDeployer.AnchorDelegateType, account, BlockTag.Latest, cancellationToken))
+        if (!await AuditAnchorContract.MayAnchorAsync(registry, contracts.ServiceIdentity, account, BlockTag.Latest, cancellationToken))
         {
             LogNotAuthorised(logger, account, did);
         }

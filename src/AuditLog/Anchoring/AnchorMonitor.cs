@@ -65,14 +65,7 @@ public sealed class AnchorMonitor : IDisposable
             return new AnchorAudit(0, 0, [$"{_trust.ServiceDid} is not a did:ethr DID"]);
         }
 
-        Address boundIdentity;
-        Address boundRegistry;
-        try
-        {
-            boundIdentity = await contract.IdentityAsync(BlockTag.Latest, cancellationToken).ConfigureAwait(false);
-            boundRegistry = await contract.RegistryAsync(BlockTag.Latest, cancellationToken).ConfigureAwait(false);
-        }
-        catch (EthereumRpcException e) when (e.Kind is RpcErrorKind.InvalidResponse or RpcErrorKind.Reverted)
+        if (await contract.TryReadBindingAsync(cancellationToken).ConfigureAwait(false) is not var (boundIdentity, boundRegistry))
         {
             return new AnchorAudit(0, 0, [$"{contractAddress} is not an AuditAnchor contract"]);
         }
@@ -155,8 +148,7 @@ public sealed class AnchorMonitor : IDisposable
             }
 
             var block = BlockTag.Number(anchor.BlockNumber);
-            if (sender != await registry.IdentityOwnerAsync(identifier.Address, block, cancellationToken).ConfigureAwait(false)
-                && !await registry.ValidDelegateAsync(identifier.Address, "anchor", sender, block, cancellationToken).ConfigureAwait(false))
+            if (!await AuditAnchorContract.MayAnchorAsync(registry, identifier.Address, sender, block, cancellationToken).ConfigureAwait(false))
             {
                 Find($"{where}: sent by {sender}, neither the owner nor an anchor delegate of {_trust.ServiceDid} at that block");
             }

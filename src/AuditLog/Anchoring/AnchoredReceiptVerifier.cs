@@ -3,7 +3,6 @@ using IdentityEhr.AuditLog.Entries;
 using IdentityEhr.AuditLog.Merkle;
 using IdentityEhr.AuditLog.Notes;
 using IdentityEhr.AuditLog.Receipts;
-using IdentityEhr.Ethereum;
 using IdentityEhr.Ethereum.Contracts;
 using IdentityEhr.Ethereum.Contracts.Erc1056;
 using IdentityEhr.Ethereum.Rpc;
@@ -93,16 +92,9 @@ public sealed class AnchoredReceiptVerifier : IDisposable
             return Fail(AnchorCheck.Contract, $"the anchor comes from contract {anchor.Contract}, not the pinned {pinned}", entry);
         }
 
+        // Immutables, read at the latest block, which exists even when the anchor's block was reorganised away.
         var contract = new AuditAnchorContract(_client, anchor.Contract);
-        Address boundIdentity;
-        Address boundRegistry;
-        try
-        {
-            // Both are immutables: read at the latest block, which exists even when the anchor's block was reorganised away.
-            boundIdentity = await contract.IdentityAsync(BlockTag.Latest, cancellationToken).ConfigureAwait(false);
-            boundRegistry = await contract.RegistryAsync(BlockTag.Latest, cancellationToken).ConfigureAwait(false);
-        }
-        catch (EthereumRpcException e) when (e.Kind is RpcErrorKind.InvalidResponse or RpcErrorKind.Reverted)
+        if (await contract.TryReadBindingAsync(cancellationToken).ConfigureAwait(false) is not var (boundIdentity, boundRegistry))
         {
             return Fail(AnchorCheck.Contract, $"{anchor.Contract} is not an AuditAnchor contract", entry);
         }
@@ -163,12 +155,10 @@ public sealed class AnchoredReceiptVerifier : IDisposable
         }
 
         var registry = new EthereumDidRegistry(_client, boundRegistry);
-        var owner = await registry.IdentityOwnerAsync(identifier.Address, block, cancellationToken).ConfigureAwait(false);
-        if (owner != transaction.From
-            && !await registry.ValidDelegateAsync(identifier.Address, "anchor", transaction.From, block, cancellationToken).ConfigureAwait(false))
+        if (!await AuditAnchorContract.MayAnchorAsync(registry, identifier.Address, transaction.From, block, cancellationToken).ConfigureAwait(false))
         {
             return Fail(AnchorCheck.Submitter,
-                $"{transaction.From} was neither the owner ({owner}) nor an anchor delegate of {anchor.ServiceDid} at block {anchor.BlockNumber}", entry);
+                $"{transaction.From} was neither the owner nor an anchor delegate of {anchor.ServiceDid} at block {anchor.BlockNumber}", entry);
         }
 
         // An authorised sender could still have called some other contract that emits look-alike events.

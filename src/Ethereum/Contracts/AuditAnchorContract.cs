@@ -74,6 +74,42 @@ public sealed class AuditAnchorContract
     public async Task<Address> RegistryAsync(BlockTag block, CancellationToken cancellationToken = default) =>
         ((AbiAddress)await CallAsync("registry", block, cancellationToken).ConfigureAwait(false)).Value;
 
+    /// <summary>The ERC-1056 delegate type the contract accepts besides the identity's owner (<c>ANCHOR_DELEGATE_TYPE</c>).</summary>
+    public const string AnchorDelegateType = "anchor";
+
+    /// <summary>The contract's rule for who may anchor: the identity's owner or a valid <c>anchor</c> delegate, in the registry.</summary>
+    /// <param name="registry">The registry the contract consults.</param>
+    /// <param name="identity">The identity the contract anchors for.</param>
+    /// <param name="sender">The account in question.</param>
+    /// <param name="block">The state to read.</param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    /// <returns><see langword="true"/> when <paramref name="sender"/> may anchor at <paramref name="block"/>.</returns>
+    /// <exception cref="EthereumRpcException">A call failed.</exception>
+    public static async Task<bool> MayAnchorAsync(
+        Erc1056.EthereumDidRegistry registry, Address identity, Address sender, BlockTag block, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        return sender == await registry.IdentityOwnerAsync(identity, block, cancellationToken).ConfigureAwait(false)
+            || await registry.ValidDelegateAsync(identity, AnchorDelegateType, sender, block, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads what the contract is bound to: its identity and registry (immutables, so read at the latest block).</summary>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    /// <returns>Both addresses, or <see langword="null"/> when the address does not answer as an AuditAnchor.</returns>
+    /// <exception cref="EthereumRpcException">The node could not be asked.</exception>
+    public async Task<(Address Identity, Address Registry)?> TryReadBindingAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return (await IdentityAsync(BlockTag.Latest, cancellationToken).ConfigureAwait(false),
+                await RegistryAsync(BlockTag.Latest, cancellationToken).ConfigureAwait(false));
+        }
+        catch (EthereumRpcException e) when (e.Kind is RpcErrorKind.InvalidResponse or RpcErrorKind.Reverted)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Decodes an <c>Anchored</c> log of this contract.</summary>
     /// <param name="log">The log.</param>
     /// <param name="anchored">The anchor when the log is one.</param>

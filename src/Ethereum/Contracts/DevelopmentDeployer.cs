@@ -88,9 +88,6 @@ public static class DevelopmentDeployer
     /// <summary>The ERC-1056 attribute under which the service publishes its log's Ed25519 checkpoint key.</summary>
     public const string LogKeyAttribute = "did/pub/Ed25519/veriKey/base64";
 
-    /// <summary>The ERC-1056 delegate type the AuditAnchor contract accepts besides the identity's owner.</summary>
-    public const string AnchorDelegateType = "anchor";
-
     // A development chain's provisioning outlives any run of the service: about a hundred years.
     private const uint DevelopmentValiditySeconds = 3_153_600_000;
 
@@ -115,11 +112,10 @@ public static class DevelopmentDeployer
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(publishedLogKeys);
         var binding = new Erc1056.EthereumDidRegistry(client, registry);
-        if (anchorAccount != await binding.IdentityOwnerAsync(identity, BlockTag.Latest, cancellationToken).ConfigureAwait(false)
-            && !await binding.ValidDelegateAsync(identity, AnchorDelegateType, anchorAccount, BlockTag.Latest, cancellationToken).ConfigureAwait(false))
+        if (!await AuditAnchorContract.MayAnchorAsync(binding, identity, anchorAccount, BlockTag.Latest, cancellationToken).ConfigureAwait(false))
         {
             await SendAsync(client, identity, registry,
-                Erc1056.EthereumDidRegistry.AddDelegateCall(identity, AnchorDelegateType, anchorAccount, DevelopmentValiditySeconds), cancellationToken).ConfigureAwait(false);
+                Erc1056.EthereumDidRegistry.AddDelegateCall(identity, AuditAnchorContract.AnchorDelegateType, anchorAccount, DevelopmentValiditySeconds), cancellationToken).ConfigureAwait(false);
         }
 
         if (!publishedLogKeys.Any(k => k.Span.SequenceEqual(logKey.Span)))
