@@ -55,6 +55,9 @@ public sealed class EventStore : IAsyncDisposable
     /// <summary>Gets the asynchronous projector of each patient's history; the host runs it (<see cref="AccessHistoryProjector.RunAsync"/>).</summary>
     public AccessHistoryProjector AccessHistory { get; }
 
+    /// <summary>Gets the connection pool, for the parts of this library that read beside the log (the record vault).</summary>
+    internal NpgsqlDataSource DataSource => _dataSource;
+
     /// <summary>Gets the number of group commits so far (events appended ÷ commits = average batch).</summary>
     public long Commits => _writer.Commits;
 
@@ -97,7 +100,12 @@ public sealed class EventStore : IAsyncDisposable
     /// <exception cref="StreamVersionConflictException">The stream is not at the expected version.</exception>
     /// <exception cref="DuplicateEventException">An entry's id was used before by a different append.</exception>
     /// <exception cref="DatabaseUnavailableException">The commit failed; its outcome is unknown, and the append may be retried.</exception>
-    public Task<AppendResult> AppendAsync(string streamId, ExpectedVersion expected, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
+    public Task<AppendResult> AppendAsync(string streamId, ExpectedVersion expected, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default) =>
+        AppendAsync(streamId, expected, entries, attachments: null, cancellationToken);
+
+    /// <summary>Appends entries with the vault rows that commit with them (one per entry, or none).</summary>
+    internal Task<AppendResult> AppendAsync(
+        string streamId, ExpectedVersion expected, IReadOnlyList<AuditEntry> entries, IReadOnlyList<VaultAttachment?>? attachments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(streamId);
         ArgumentNullException.ThrowIfNull(entries);
@@ -113,10 +121,10 @@ public sealed class EventStore : IAsyncDisposable
 
         // Canonical bytes and leaf hashes are made here, on the callers' threads, so the single writer only does I/O.
         var events = ImmutableArray.CreateBuilder<PendingEvent>(entries.Count);
-        foreach (var entry in entries)
+        for (var i = 0; i < entries.Count; i++)
         {
-            var bytes = entry.ToCanonicalBytes();
-            events.Add(new PendingEvent(entry, bytes, TreeHash.OfLeaf(bytes)));
+            var bytes = entries[i].ToCanonicalBytes();
+            events.Add(new PendingEvent(entries[i], bytes, TreeHash.OfLeaf(bytes), attachments?[i]));
         }
 
         return _writer.AppendAsync(new PendingAppend(streamId, expected, events.MoveToImmutable()), cancellationToken);

@@ -24,6 +24,9 @@ internal sealed class AppendWriter : IAsyncDisposable
 
     private const int MaxCachedStreams = 100_000;
 
+    /// <summary>The most ciphertext bytes one commit carries, so a burst of large records cannot make one huge transaction.</summary>
+    private const long MaxBatchAttachmentBytes = 16 * 1024 * 1024;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly Channel<PendingAppend> _queue;
     private readonly int _maxBatchEvents;
@@ -69,17 +72,20 @@ internal sealed class AppendWriter : IAsyncDisposable
             {
                 batch.Clear();
                 var events = 0;
+                var bytes = 0L;
                 if (carried is not null)
                 {
                     batch.Add(carried);
                     events = carried.Events.Length;
+                    bytes = carried.AttachmentBytes;
                     carried = null;
                 }
 
-                // Take what is waiting, up to the batch limit; an append that would overshoot it opens the next batch.
-                while (events < _maxBatchEvents && reader.TryRead(out var append))
+                // Take what is waiting, up to the batch limits; an append that would overshoot one opens the next batch (an
+                // append over the byte limit on its own still commits, alone).
+                while (events < _maxBatchEvents && bytes < MaxBatchAttachmentBytes && reader.TryRead(out var append))
                 {
-                    if (batch.Count > 0 && events + append.Events.Length > _maxBatchEvents)
+                    if (batch.Count > 0 && (events + append.Events.Length > _maxBatchEvents || bytes + append.AttachmentBytes > MaxBatchAttachmentBytes))
                     {
                         carried = append;
                         break;
@@ -87,6 +93,7 @@ internal sealed class AppendWriter : IAsyncDisposable
 
                     batch.Add(append);
                     events += append.Events.Length;
+                    bytes += append.AttachmentBytes;
                 }
 
                 try
@@ -415,6 +422,13 @@ internal sealed class AppendWriter : IAsyncDisposable
             },
         };
         yield return TileQueries.Upsert(tiles);
+
+        // Vault rows before the projections: a record stored and erased in one commit is erased.
+        foreach (var vault in VaultWrites.Commands(accepted))
+        {
+            yield return vault;
+        }
+
         foreach (var projection in InlineProjections.Commands(accepted))
         {
             yield return projection;

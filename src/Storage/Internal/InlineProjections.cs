@@ -130,7 +130,7 @@ internal static class InlineProjections
         return command;
     }
 
-    private static NpgsqlBatchCommand Command(string sql, params Array[] arrays)
+    internal static NpgsqlBatchCommand Command(string sql, params Array[] arrays)
     {
         var command = new NpgsqlBatchCommand(sql);
         foreach (var array in arrays)

@@ -1,0 +1,685 @@
+using System.Security.Cryptography;
+using IdentityEhr.AuditLog.Entries;
+using IdentityEhr.Credentials.Jose;
+using IdentityEhr.Credentials.Verification;
+using IdentityEhr.Identity.Keys;
+using IdentityEhr.Identity.Multiformats;
+using IdentityEhr.Storage.Events;
+using IdentityEhr.Storage.Internal;
+using Npgsql;
+
+namespace IdentityEhr.Storage.Vault;
+
+/// <summary>
+/// The record vault: FHIR records kept encrypted, one random 256-bit data key per version, wrapped by the custody key; keys
+/// released only for a granted decision, as a JWE to the requester's key-agreement key; erasure by destroying keys and
+/// ciphertext (crypto-shredding). Every change is an event of the audit log, committed in the same transaction as the vault's
+/// rows (<c>RecordStored</c>, <c>RecordErased</c>), and every release appends <c>AccessGranted</c> before the key leaves.
+/// </summary>
+/// <remarks>
+/// The vault never sees a record's meaning: the caller validates FHIR, and the vault keeps the exact bytes it was given. Record
+/// versions live in the stream <c>record:&lt;id&gt;</c>, whose expected version makes concurrent updates of one record
+/// conflict instead of both becoming version n + 1.
+/// </remarks>
+public sealed class RecordVault
+{
+    /// <summary>The largest record accepted, in bytes.</summary>
+    public const int MaxRecordBytes = 4 * 1024 * 1024;
+
+    private const int RotationBatch = 500;
+
+    private readonly EventStore _store;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly BlobDirectory? _directory;
+    private readonly TimeProvider _time;
+    private readonly Lock _rotation = new();
+    private KeyUse _keys;
+
+    /// <summary>Opens the vault on an event store.</summary>
+    /// <param name="store">The event store whose log records every change.</param>
+    /// <param name="options">The settings.</param>
+    public RecordVault(EventStore store, RecordVaultOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.CustodyKeys);
+        _store = store;
+        _dataSource = store.DataSource;
+        _directory = options.BlobDirectory is { } folder ? new BlobDirectory(folder) : null;
+        _time = options.TimeProvider;
+        _keys = new KeyUse(options.CustodyKeys);
+    }
+
+    /// <summary>Gets the id of the custody key new data keys are wrapped with.</summary>
+    public string CurrentCustodyKeyId => Volatile.Read(ref _keys).Ring.Current.Id;
+
+    /// <summary>Stores a new record, or a new version of one, and appends its <c>RecordStored</c> event in the same commit.</summary>
+    /// <param name="submission">What to store.</param>
+    /// <param name="cancellationToken">Stops waiting; the store may still commit.</param>
+    /// <returns>The stored version.</returns>
+    /// <exception cref="ArgumentException">A DID or the resource type is malformed.</exception>
+    /// <exception cref="RecordVaultException">
+    /// <see cref="VaultError.InvalidSize"/>, or for a new version <see cref="VaultError.NotFound"/>, <see cref="VaultError.Erased"/>,
+    /// <see cref="VaultError.PatientMismatch"/>, <see cref="VaultError.ResourceTypeMismatch"/> or <see cref="VaultError.VersionConflict"/>.
+    /// </exception>
+    /// <exception cref="DatabaseUnavailableException">PostgreSQL failed.</exception>
+    public async Task<StoredRecord> PutAsync(RecordSubmission submission, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        if (submission.Content.Length is 0 or > MaxRecordBytes)
+        {
+            throw new RecordVaultException(VaultError.InvalidSize, $"A record is 1 to {MaxRecordBytes} bytes; this one is {submission.Content.Length}.");
+        }
+
+        CheckResourceType(submission.ResourceType);
+        var now = _time.GetUtcNow();
+        string recordId;
+        int version;
+        if (submission.RecordId is null)
+        {
+            recordId = Guid.CreateVersion7(now).ToString();
+            version = 1;
+        }
+        else
+        {
+            recordId = CheckRecordId(submission.RecordId);
+            var latest = await LatestAsync(recordId, cancellationToken).ConfigureAwait(false);
+            if (latest.Patient != submission.Patient)
+            {
+                throw new RecordVaultException(VaultError.PatientMismatch, $"Record {recordId} belongs to another patient; a new version keeps the record's patient.");
+            }
+
+            if (latest.ResourceType != submission.ResourceType)
+            {
+                throw new RecordVaultException(
+                    VaultError.ResourceTypeMismatch, $"Record {recordId} is a {latest.ResourceType}; a new version cannot be a {submission.ResourceType}.");
+            }
+
+            version = latest.Version + 1;
+        }
+
+        var entry = new AuditEntry
+        {
+            Type = AuditEventType.RecordStored,
+            Id = Guid.CreateVersion7(now),
+            Time = AuditEntry.EntryTime(now),
+            Actor = submission.Author,
+            Subject = submission.Patient,
+            Record = recordId,
+        };
+        var address = new RecordAddress(recordId, submission.Patient, version);
+        var use = EnterKeys();
+        try
+        {
+            var custody = use.Ring.Current;
+            var dataKey = RecordCipher.NewDataKey();
+            byte[] ciphertext;
+            byte[] wrapped;
+            try
+            {
+                ciphertext = RecordCipher.Seal(dataKey, address, submission.Content.Span);
+                wrapped = custody.Wrap(dataKey, address);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(dataKey);
+            }
+
+            var cid = ContentId.Of(ciphertext).Text;
+            if (_directory is not null)
+            {
+                await _directory.WriteAsync(cid, ciphertext, cancellationToken).ConfigureAwait(false);
+            }
+
+            var attachment = new VaultAttachment(
+                recordId, version, submission.Patient, submission.Author, submission.ResourceType, cid, ciphertext.Length, custody.Id, wrapped,
+                _directory is null ? ciphertext : null);
+            try
+            {
+                var result = await _store.AppendAsync(
+                    StreamOf(recordId), version == 1 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(version - 1), [entry], [attachment], cancellationToken)
+                    .ConfigureAwait(false);
+                return new StoredRecord(
+                    recordId, version, submission.Patient, submission.Author, submission.ResourceType, cid, ciphertext.Length, entry.Id,
+                    result.FirstPosition, entry.Time);
+            }
+            catch (StreamVersionConflictException)
+            {
+                throw new RecordVaultException(
+                    VaultError.VersionConflict, $"Record {recordId} changed while version {version} was being stored; read it and try again.");
+            }
+        }
+        finally
+        {
+            use.Exit();
+        }
+    }
+
+    /// <summary>Reads a stored version's metadata.</summary>
+    /// <param name="recordId">The record's id.</param>
+    /// <param name="version">The version, or <see langword="null"/> for the latest.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The version.</returns>
+    /// <exception cref="RecordVaultException"><see cref="VaultError.NotFound"/> or <see cref="VaultError.Erased"/>.</exception>
+    public async Task<StoredRecord> FindAsync(string recordId, int? version = null, CancellationToken cancellationToken = default) =>
+        (await ReadVersionAsync(CheckRecordId(recordId), version, withKey: false, cancellationToken).ConfigureAwait(false)).Record;
+
+    /// <summary>Lists a patient's stored record versions (metadata only), oldest first; erased records are not listed.</summary>
+    /// <param name="patient">The patient's DID.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>Every version of every record of the patient.</returns>
+    public Task<IReadOnlyList<StoredRecord>> ListAsync(string patient, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(patient);
+        return LogStore.GuardAsync<IReadOnlyList<StoredRecord>>(async () =>
+        {
+            using var command = _dataSource.CreateCommand(
+                $"SELECT {Columns} FROM vault_versions WHERE patient = $1 ORDER BY position");
+            command.Parameters.Add(new NpgsqlParameter { Value = patient });
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var records = new List<StoredRecord>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                records.Add(ReadRecord(reader));
+            }
+
+            return records;
+        });
+    }
+
+    /// <summary>
+    /// Releases a record version's data key for a granted decision: appends <c>AccessGranted</c>, then returns the ciphertext
+    /// and the key as a compact JWE to the recipient's X25519 key-agreement key. The data key is unwrapped in memory only.
+    /// </summary>
+    /// <param name="request">What the verifier decided on: its patient, record id and resource type must be the record's.</param>
+    /// <param name="decision">The verifier's decision; only <see cref="AccessDecision.Granted"/> releases.</param>
+    /// <param name="recipient">The requester's key-agreement key.</param>
+    /// <param name="version">The version, or <see langword="null"/> for the latest.</param>
+    /// <param name="consent">The consent credential's id the decision rested on, for the audit entry.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The release.</returns>
+    /// <exception cref="RecordVaultException">
+    /// <see cref="VaultError.NotGranted"/>, <see cref="VaultError.NotFound"/>, <see cref="VaultError.Erased"/>,
+    /// <see cref="VaultError.RequestMismatch"/>, <see cref="VaultError.InvalidRecipient"/>, <see cref="VaultError.CiphertextMissing"/>,
+    /// <see cref="VaultError.CiphertextAltered"/>, <see cref="VaultError.UnknownCustodyKey"/> or <see cref="VaultError.KeyUnwrapFailed"/>.
+    /// </exception>
+    public async Task<RecordRelease> ReleaseAsync(
+        AccessRequest request, AccessDecision decision, RecordRecipient recipient, int? version = null, string? consent = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(decision);
+        ArgumentNullException.ThrowIfNull(recipient);
+        if (!decision.Granted || decision.Evidence.Holder is not { } holder)
+        {
+            throw new RecordVaultException(VaultError.NotGranted, $"No key is released without a granted decision (the decision was {decision.Reason}).");
+        }
+
+        if (recipient.Key.Type != KeyType.X25519)
+        {
+            throw new RecordVaultException(VaultError.InvalidRecipient, "A record's key is released only to an X25519 key-agreement key.");
+        }
+
+        var stored = await ReadVersionAsync(CheckRecordId(request.RecordId), version, withKey: true, cancellationToken).ConfigureAwait(false);
+        var record = stored.Record;
+        if (record.Patient != request.Patient.ToString() || record.ResourceType != request.RecordType)
+        {
+            throw new RecordVaultException(
+                VaultError.RequestMismatch, $"The decision covers a {request.RecordType} of another patient or type than record {record.RecordId}.");
+        }
+
+        var jwe = WrapToRecipient(stored, recipient);
+        var now = _time.GetUtcNow();
+        var entry = new AuditEntry
+        {
+            Type = AuditEventType.AccessGranted,
+            Id = Guid.CreateVersion7(now),
+            Time = AuditEntry.EntryTime(now),
+            Actor = holder,
+            Subject = record.Patient,
+            Record = record.RecordId,
+            Consent = consent,
+            Purpose = request.PurposeOfUse,
+            Evidence = Evidence(decision.Evidence),
+        };
+
+        // The log first: a key never leaves without its AccessGranted event committed.
+        await _store.AppendAsync(PatientStream(record.Patient), ExpectedVersion.Any, [entry], cancellationToken).ConfigureAwait(false);
+        return new RecordRelease(record, stored.Ciphertext, jwe, entry.Id);
+    }
+
+    /// <summary>
+    /// Erases a record: appends <c>RecordErased</c>, and in the same commit deletes every version's wrapped data key (and, in
+    /// PostgreSQL, ciphertext); ciphertext files of the directory backend are deleted right after.
+    /// </summary>
+    /// <param name="recordId">The record's id.</param>
+    /// <param name="actor">The DID of whoever asks (the patient, or the service acting for them).</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>What was destroyed.</returns>
+    /// <exception cref="RecordVaultException"><see cref="VaultError.NotFound"/>, or <see cref="VaultError.Erased"/> when it already was.</exception>
+    public async Task<ErasureResult> EraseAsync(string recordId, string actor, CancellationToken cancellationToken = default)
+    {
+        recordId = CheckRecordId(recordId);
+        var latest = await LatestAsync(recordId, cancellationToken).ConfigureAwait(false);
+        var erased = await EraseOneAsync(recordId, latest.Patient, actor, cancellationToken).ConfigureAwait(false);
+        return new ErasureResult([erased.Record], erased.Versions);
+    }
+
+    /// <summary>Erases every record of a patient (GDPR Art. 17), one <c>RecordErased</c> event per record.</summary>
+    /// <param name="patient">The patient's DID.</param>
+    /// <param name="actor">The DID of whoever asks.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>What was destroyed; no records when the patient had none left.</returns>
+    public async Task<ErasureResult> ErasePatientAsync(string patient, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(patient);
+        var records = (await ListAsync(patient, cancellationToken).ConfigureAwait(false)).Select(r => r.RecordId).Distinct(StringComparer.Ordinal).ToList();
+        var erased = new List<ErasedRecord>();
+        var versions = 0;
+        foreach (var recordId in records)
+        {
+            var one = await EraseOneAsync(recordId, patient, actor, cancellationToken).ConfigureAwait(false);
+            erased.Add(one.Record);
+            versions += one.Versions;
+        }
+
+        return new ErasureResult(erased, versions);
+    }
+
+    /// <summary>
+    /// Rotates the custody key: from now on new data keys are wrapped with <paramref name="next"/>, and every stored data key
+    /// is unwrapped and wrapped again with it, in batches, without touching (or decrypting) any ciphertext. When it returns, no
+    /// row names another custody key, and the vault holds only <paramref name="next"/>: the old keys are cleared from memory.
+    /// </summary>
+    /// <param name="next">The new custody key (written durably by the caller first, see <see cref="CustodyKeyFile.BeginRotation"/>).</param>
+    /// <param name="cancellationToken">Stops between batches; running it again finishes the rotation.</param>
+    /// <returns>How many data keys were rewrapped.</returns>
+    /// <exception cref="RecordVaultException"><see cref="VaultError.UnknownCustodyKey"/> or <see cref="VaultError.KeyUnwrapFailed"/> for a row no held key unwraps.</exception>
+    public async Task<int> RotateCustodyKeyAsync(CustodyKey next, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        KeyUse old;
+        lock (_rotation)
+        {
+            old = _keys;
+            Volatile.Write(ref _keys, new KeyUse(new CustodyKeyRing(next, old.Ring.Ids.Select(old.Ring.Find).OfType<CustodyKey>())));
+        }
+
+        // Stores that took the old ring may still be wrapping with the old key: let them land, so the sweep below sees them.
+        await old.DrainAsync(cancellationToken).ConfigureAwait(false);
+        var ring = Volatile.Read(ref _keys).Ring;
+        var total = 0;
+        while (true)
+        {
+            var done = await LogStore.GuardAsync(() => RewrapBatchAsync(ring, next, cancellationToken)).ConfigureAwait(false);
+            total += done;
+            if (done == 0)
+            {
+                break;
+            }
+        }
+
+        KeyUse finished;
+        lock (_rotation)
+        {
+            finished = _keys;
+            Volatile.Write(ref _keys, new KeyUse(new CustodyKeyRing(next)));
+        }
+
+        // Reads that took the ring with the old keys finish before those keys are cleared.
+        await finished.DrainAsync(CancellationToken.None).ConfigureAwait(false);
+        foreach (var id in finished.Ring.Ids.Where(id => id != next.Id))
+        {
+            finished.Ring.Find(id)?.Dispose();
+        }
+
+        return total;
+    }
+
+    /// <summary>Deletes ciphertext files of the directory backend that no version names (left by a store whose commit failed).</summary>
+    /// <param name="minimumAge">Only files at least this old, so a store in progress keeps its file.</param>
+    /// <param name="cancellationToken">Cancels the sweep.</param>
+    /// <returns>How many files were deleted.</returns>
+    public async Task<int> SweepAsync(TimeSpan minimumAge, CancellationToken cancellationToken = default)
+    {
+        if (_directory is null)
+        {
+            return 0;
+        }
+
+        var deleted = 0;
+        foreach (var chunk in _directory.List(_time.GetUtcNow() - minimumAge).Chunk(1000))
+        {
+            var named = await LogStore.GuardAsync<HashSet<string>>(async () =>
+            {
+                using var command = _dataSource.CreateCommand("SELECT content_id FROM vault_versions WHERE content_id = ANY($1)");
+                command.Parameters.Add(new NpgsqlParameter { Value = chunk });
+                using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                var set = new HashSet<string>(StringComparer.Ordinal);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    set.Add(reader.GetString(0));
+                }
+
+                return set;
+            }).ConfigureAwait(false);
+            foreach (var cid in chunk.Where(c => !named.Contains(c)))
+            {
+                _directory.Delete(cid);
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
+    private const string Columns = "record_id, version, patient, author, resource_type, content_id, length, event_id, position, stored_at";
+
+    private static string StreamOf(string recordId) => "record:" + recordId;
+
+    private static string PatientStream(string patient) => "patient:" + patient;
+
+    private static StoredRecord ReadRecord(NpgsqlDataReader reader) => new(
+        reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetInt32(6),
+        reader.GetGuid(7), reader.GetInt64(8), reader.GetFieldValue<DateTimeOffset>(9));
+
+    private static AuditEvidence? Evidence(AccessEvidence e)
+    {
+        var evidence = new AuditEvidence(e.PresentationHash, e.CredentialHash, e.Holder, e.HolderVersion, e.Issuer, e.IssuerVersion, e.StatusListHash);
+        return evidence.IsEmpty ? null : evidence;
+    }
+
+    private static void CheckResourceType(string resourceType)
+    {
+        // FHIR resource type names: an upper-case letter, then letters (R4 names are at most 32 characters).
+        if (resourceType is not { Length: > 0 and <= 64 } || !char.IsAsciiLetterUpper(resourceType[0]) || !resourceType.All(char.IsAsciiLetter))
+        {
+            throw new ArgumentException("A FHIR resource type is an upper-case letter followed by letters.", nameof(resourceType));
+        }
+    }
+
+    private static string CheckRecordId(string recordId)
+    {
+        ArgumentNullException.ThrowIfNull(recordId);
+        return Guid.TryParseExact(recordId, "D", out var id) && id.ToString() == recordId
+            ? recordId
+            : throw new RecordVaultException(VaultError.NotFound, "No record has that id (a record id is a lowercase UUID).");
+    }
+
+    private static string WrapToRecipient(StoredVersion stored, RecordRecipient recipient)
+    {
+        var dataKey = stored.DataKey!;
+        var jwk = RecordRelease.KeyJwk(dataKey);
+        try
+        {
+            return CompactJwe.Encrypt(jwk, recipient.Key, recipient.KeyId, RecordRelease.KeyContentType);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(jwk);
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+    }
+
+    private KeyUse EnterKeys()
+    {
+        while (true)
+        {
+            var use = Volatile.Read(ref _keys);
+            if (use.TryEnter())
+            {
+                return use;
+            }
+        }
+    }
+
+    private async Task<(ErasedRecord Record, int Versions)> EraseOneAsync(string recordId, string patient, string actor, CancellationToken cancellationToken)
+    {
+        var contentIds = await LogStore.GuardAsync<List<string>>(async () =>
+        {
+            using var command = _dataSource.CreateCommand("SELECT content_id FROM vault_versions WHERE record_id = $1");
+            command.Parameters.Add(new NpgsqlParameter { Value = recordId });
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var list = new List<string>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                list.Add(reader.GetString(0));
+            }
+
+            return list;
+        }).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var entry = new AuditEntry
+        {
+            Type = AuditEventType.RecordErased,
+            Id = Guid.CreateVersion7(now),
+            Time = AuditEntry.EntryTime(now),
+            Actor = actor,
+            Subject = patient,
+            Record = recordId,
+        };
+
+        // The erasure bumps the record's stream, so a version being stored at the same time conflicts instead of landing after it.
+        var result = await _store.AppendAsync(StreamOf(recordId), ExpectedVersion.Any, [entry], attachments: null, cancellationToken).ConfigureAwait(false);
+        if (_directory is not null)
+        {
+            foreach (var cid in contentIds)
+            {
+                _directory.Delete(cid);
+            }
+        }
+
+        return (new ErasedRecord(recordId, entry.Id, result.FirstPosition), contentIds.Count);
+    }
+
+    private async Task<(string Patient, string ResourceType, int Version)> LatestAsync(string recordId, CancellationToken cancellationToken)
+    {
+        var stored = await ReadVersionAsync(recordId, version: null, withKey: false, cancellationToken).ConfigureAwait(false);
+        return (stored.Record.Patient, stored.Record.ResourceType, stored.Record.Version);
+    }
+
+    private async Task<StoredVersion> ReadVersionAsync(string recordId, int? version, bool withKey, CancellationToken cancellationToken, bool retried = false)
+    {
+        var row = await LogStore.GuardAsync(async () =>
+        {
+            var blob = withKey && _directory is null ? ", (SELECT data FROM vault_blobs b WHERE b.content_id = v.content_id)" : ", NULL::bytea";
+            var key = withKey ? ", custody_key, wrapped_key" : ", NULL::text, NULL::bytea";
+            using var command = _dataSource.CreateCommand(
+                $"SELECT {Columns}{key}{blob}, (SELECT erased_position FROM record_index WHERE record = $1) FROM vault_versions v " +
+                "WHERE record_id = $1 AND ($2::integer IS NULL OR version = $2) ORDER BY version DESC LIMIT 1");
+            command.Parameters.Add(new NpgsqlParameter { Value = recordId });
+            command.Parameters.Add(new NpgsqlParameter { Value = version.HasValue ? version.Value : DBNull.Value, DataTypeName = "integer" });
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            return new StoredVersion(
+                ReadRecord(reader), reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : (byte[])reader[11],
+                reader.IsDBNull(12) ? null : (byte[])reader[12], DataKey: null);
+        }).ConfigureAwait(false);
+        if (row is null)
+        {
+            var erased = await LogStore.GuardAsync(async () =>
+            {
+                using var command = _dataSource.CreateCommand("SELECT erased_position FROM record_index WHERE record = $1 AND erased_position IS NOT NULL");
+                command.Parameters.Add(new NpgsqlParameter { Value = recordId });
+                return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+            }).ConfigureAwait(false);
+            throw erased
+                ? new RecordVaultException(VaultError.Erased, $"Record {recordId} was erased: its keys and ciphertext are destroyed.")
+                : new RecordVaultException(VaultError.NotFound, version is null ? $"No record {recordId} is stored." : $"Record {recordId} has no version {version}.");
+        }
+
+        if (!withKey)
+        {
+            return row;
+        }
+
+        try
+        {
+            return await UnwrapAsync(row, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RecordVaultException e) when (e.Error == VaultError.UnknownCustodyKey && !retried)
+        {
+            // A rotation may have rewrapped the row between the read and the unwrap: read it again, once.
+            return await ReadVersionAsync(recordId, version, withKey, cancellationToken, retried: true).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<StoredVersion> UnwrapAsync(StoredVersion row, CancellationToken cancellationToken)
+    {
+        var record = row.Record;
+        var ciphertext = _directory is null ? row.Ciphertext : await _directory.ReadAsync(record.ContentId, cancellationToken).ConfigureAwait(false);
+        if (ciphertext is null)
+        {
+            throw new RecordVaultException(VaultError.CiphertextMissing, $"The ciphertext of record {record.RecordId} version {record.Version} is missing from the store.");
+        }
+
+        if (!ContentId.TryParse(record.ContentId, out var cid) || !cid.Matches(ciphertext))
+        {
+            throw new RecordVaultException(
+                VaultError.CiphertextAltered, $"The ciphertext of record {record.RecordId} version {record.Version} does not match its content id: it was altered.");
+        }
+
+        var use = EnterKeys();
+        try
+        {
+            if (use.Ring.Find(row.CustodyKeyId!) is not { } custody)
+            {
+                throw new RecordVaultException(
+                    VaultError.UnknownCustodyKey, $"The data key of record {record.RecordId} version {record.Version} is wrapped by custody key {row.CustodyKeyId}, which this vault does not hold.");
+            }
+
+            if (!custody.TryUnwrap(row.WrappedKey, record.Address, out var dataKey))
+            {
+                throw new RecordVaultException(
+                    VaultError.KeyUnwrapFailed, $"The data key of record {record.RecordId} version {record.Version} does not unwrap: it was altered or moved from another record.");
+            }
+
+            return row with { Ciphertext = ciphertext, DataKey = dataKey };
+        }
+        finally
+        {
+            use.Exit();
+        }
+    }
+
+    private async Task<int> RewrapBatchAsync(CustodyKeyRing ring, CustodyKey next, CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var rows = await LockBatchAsync(connection, transaction, next, cancellationToken).ConfigureAwait(false);
+                if (rows.Count == 0)
+                {
+                    return 0;
+                }
+
+                var rewrapped = new byte[rows.Count][];
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    var (recordId, version, patient, custodyId, wrapped) = rows[i];
+                    var address = new RecordAddress(recordId, patient, version);
+                    if (ring.Find(custodyId) is not { } custody)
+                    {
+                        throw new RecordVaultException(
+                            VaultError.UnknownCustodyKey, $"Record {recordId} version {version} names custody key {custodyId}, which this vault does not hold.");
+                    }
+
+                    if (!custody.TryUnwrap(wrapped, address, out var dataKey))
+                    {
+                        throw new RecordVaultException(
+                            VaultError.KeyUnwrapFailed, $"The data key of record {recordId} version {version} does not unwrap: it was altered or moved.");
+                    }
+
+                    try
+                    {
+                        rewrapped[i] = next.Wrap(dataKey, address);
+                    }
+                    finally
+                    {
+                        CryptographicOperations.ZeroMemory(dataKey);
+                    }
+                }
+
+                var update = new NpgsqlCommand(
+                    "UPDATE vault_versions v SET custody_key = $1, wrapped_key = x.w FROM unnest($2::text[], $3::integer[], $4::bytea[]) AS x(r, n, w) " +
+                    "WHERE v.record_id = x.r AND v.version = x.n", connection, transaction);
+                await using (update.ConfigureAwait(false))
+                {
+                    update.Parameters.Add(new NpgsqlParameter { Value = next.Id });
+                    update.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.RecordId).ToArray() });
+                    update.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Version).ToArray() });
+                    update.Parameters.Add(new NpgsqlParameter { Value = rewrapped });
+                    await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return rows.Count;
+            }
+        }
+    }
+
+    private static async Task<List<(string RecordId, int Version, string Patient, string CustodyKey, byte[] Wrapped)>> LockBatchAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, CustodyKey next, CancellationToken cancellationToken)
+    {
+        var rows = new List<(string, int, string, string, byte[])>();
+        var select = new NpgsqlCommand(
+            "SELECT record_id, version, patient, custody_key, wrapped_key FROM vault_versions WHERE custody_key <> $1 LIMIT $2 FOR UPDATE", connection, transaction);
+        await using (select.ConfigureAwait(false))
+        {
+            select.Parameters.Add(new NpgsqlParameter { Value = next.Id });
+            select.Parameters.Add(new NpgsqlParameter { Value = RotationBatch });
+            var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rows.Add((reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), (byte[])reader[4]));
+                }
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>A version as read: its metadata, its wrapped key and ciphertext (when asked for), its unwrapped key (in memory only).</summary>
+    private sealed record StoredVersion(StoredRecord Record, string? CustodyKeyId, byte[]? WrappedKey, byte[]? Ciphertext, byte[]? DataKey);
+
+    /// <summary>A ring and the operations using it, so a rotation waits for stores that took the old ring before it sweeps.</summary>
+    private sealed class KeyUse(CustodyKeyRing ring)
+    {
+        private int _users;
+        private bool _closed;
+
+        public CustodyKeyRing Ring { get; } = ring;
+
+        public bool TryEnter()
+        {
+            Interlocked.Increment(ref _users);
+            if (Volatile.Read(ref _closed))
+            {
+                Interlocked.Decrement(ref _users);
+                return false;
+            }
+
+            return true;
+        }
+
+        public void Exit() => Interlocked.Decrement(ref _users);
+
+        public async Task DrainAsync(CancellationToken cancellationToken)
+        {
+            Volatile.Write(ref _closed, true);
+            while (Volatile.Read(ref _users) > 0)
+            {
+                await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}
