@@ -58,8 +58,36 @@ public sealed record RecordRelease(StoredRecord Record, ReadOnlyMemory<byte> Cip
         }
     }
 
+    /// <summary>Makes a release: the data key as a JWK, encrypted to the recipient.</summary>
+    /// <param name="record">The version released.</param>
+    /// <param name="ciphertext">Its ciphertext.</param>
+    /// <param name="dataKey">Its data key (the caller clears it).</param>
+    /// <param name="recipient">The requester's key-agreement key.</param>
+    /// <param name="eventId">The <c>AccessGranted</c> event's id.</param>
+    /// <returns>The release.</returns>
+    /// <exception cref="ArgumentException">The recipient is not an X25519 key, or the data key is not 32 bytes.</exception>
+    public static RecordRelease Create(StoredRecord record, ReadOnlyMemory<byte> ciphertext, ReadOnlySpan<byte> dataKey, RecordRecipient recipient, Guid eventId)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(recipient);
+        if (dataKey.Length != RecordCipher.KeySize)
+        {
+            throw new ArgumentException("A data key is 32 bytes.", nameof(dataKey));
+        }
+
+        var jwk = KeyJwk(dataKey);
+        try
+        {
+            return new RecordRelease(record, ciphertext, CompactJwe.Encrypt(jwk, recipient.Key, recipient.KeyId, KeyContentType), eventId);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(jwk);
+        }
+    }
+
     /// <summary>Writes a data key as the JWE's content: a JWK in JCS member order.</summary>
-    internal static byte[] KeyJwk(ReadOnlySpan<byte> dataKey) =>
+    private static byte[] KeyJwk(ReadOnlySpan<byte> dataKey) =>
         System.Text.Encoding.ASCII.GetBytes($$"""{"alg":"A256GCM","k":"{{Base64UrlText.Encode(dataKey)}}","kty":"oct"}""");
 
     private static bool TryReadKey(byte[] jwk, out byte[] key)

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using IdentityEhr.AuditLog.Entries;
-using IdentityEhr.Credentials.Jose;
 using IdentityEhr.Credentials.Verification;
 using IdentityEhr.Identity.Keys;
 using IdentityEhr.Identity.Multiformats;
@@ -228,7 +227,6 @@ public sealed class RecordVault
                 VaultError.RequestMismatch, $"The decision covers a {request.RecordType} of another patient or type than record {record.RecordId}.");
         }
 
-        var jwe = WrapToRecipient(stored, recipient);
         var now = _time.GetUtcNow();
         var entry = new AuditEntry
         {
@@ -243,9 +241,19 @@ public sealed class RecordVault
             Evidence = Evidence(decision.Evidence),
         };
 
+        RecordRelease release;
+        try
+        {
+            release = RecordRelease.Create(record, stored.Ciphertext, stored.DataKey!, recipient, entry.Id);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(stored.DataKey);
+        }
+
         // The log first: a key never leaves without its AccessGranted event committed.
         await _store.AppendAsync(PatientStream(record.Patient), ExpectedVersion.Any, [entry], cancellationToken).ConfigureAwait(false);
-        return new RecordRelease(record, stored.Ciphertext, jwe, entry.Id);
+        return release;
     }
 
     /// <summary>
@@ -404,21 +412,6 @@ public sealed class RecordVault
         return Guid.TryParseExact(recordId, "D", out var id) && id.ToString() == recordId
             ? recordId
             : throw new RecordVaultException(VaultError.NotFound, "No record has that id (a record id is a lowercase UUID).");
-    }
-
-    private static string WrapToRecipient(StoredVersion stored, RecordRecipient recipient)
-    {
-        var dataKey = stored.DataKey!;
-        var jwk = RecordRelease.KeyJwk(dataKey);
-        try
-        {
-            return CompactJwe.Encrypt(jwk, recipient.Key, recipient.KeyId, RecordRelease.KeyContentType);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(jwk);
-            CryptographicOperations.ZeroMemory(dataKey);
-        }
     }
 
     private KeyUse EnterKeys()
