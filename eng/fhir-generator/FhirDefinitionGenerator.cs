@@ -56,7 +56,8 @@ public static class FhirDefinitionGenerator
         ArgumentException.ThrowIfNullOrEmpty(packageFolder);
         var definitions = Directory.GetFiles(packageFolder, "StructureDefinition-*.json")
             .Select(ReadJson)
-            .Where(d => Str(d, "derivation") == "specialization" && Str(d, "kind") is "resource" or "complex-type" or "primitive-type")
+            // Element and Resource, the roots, have no derivation; profiles (derivation "constraint") are not base types.
+            .Where(d => Str(d, "derivation") is "specialization" or null && Str(d, "kind") is "resource" or "complex-type" or "primitive-type")
             .ToDictionary(d => Str(d, "name")!, StringComparer.Ordinal);
 
         var primitives = new SortedDictionary<string, string?>(StringComparer.Ordinal);
