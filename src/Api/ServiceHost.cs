@@ -1,8 +1,11 @@
 using System.Text.Json.Serialization;
 using IdentityEhr.Api.Dids;
 using IdentityEhr.Api.Health;
+using IdentityEhr.Api.Auth;
 using IdentityEhr.Api.Log;
+using IdentityEhr.Api.Records;
 using IdentityEhr.Embedded;
+using IdentityEhr.Fhir;
 using IdentityEhr.Identity.Methods;
 using IdentityEhr.Identity.Methods.Ethr;
 using IdentityEhr.Identity.Resolution;
@@ -74,10 +77,12 @@ internal static class ServiceHost
 
         AuditLogOptions logOptions;
         AnchoringOptions anchoringOptions;
+        VaultOptions vaultOptions;
         try
         {
             logOptions = AuditLogOptions.Read(name => builder.Configuration[name], settings.DataDirectory);
             anchoringOptions = AnchoringOptions.Read(name => builder.Configuration[name], settings.DataDirectory, infrastructure.Chain.IsEmbedded);
+            vaultOptions = VaultOptions.Read(name => builder.Configuration[name], settings.DataDirectory);
         }
         catch (FormatException e)
         {
@@ -90,7 +95,7 @@ internal static class ServiceHost
         using (logOptions)
         using (anchoringOptions)
         {
-            var app = Build(builder, infrastructure, settings.EthrNetworks, logOptions, anchoringOptions);
+            var app = Build(builder, infrastructure, settings.EthrNetworks, logOptions, anchoringOptions, vaultOptions);
             await using (app)
             {
                 await app.StartAsync();
@@ -106,7 +111,7 @@ internal static class ServiceHost
     /// <summary>Builds the HTTP application on running infrastructure; tests call this with their fixtures' infrastructure.</summary>
     public static WebApplication Build(
         WebApplicationBuilder builder, Infrastructure infrastructure, IReadOnlyList<EthrNetworkSetting>? ethrNetworks = null, AuditLogOptions? logOptions = null,
-        AnchoringOptions? anchoringOptions = null)
+        AnchoringOptions? anchoringOptions = null, VaultOptions? vaultOptions = null)
     {
         ethrNetworks ??= [];
         builder.Services.AddSingleton(infrastructure);
@@ -136,6 +141,14 @@ internal static class ServiceHost
 
         builder.Services.AddSingleton<AnchoringService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AnchoringService>());
+
+        // Without options (tests), an ephemeral custody key and ciphertexts in PostgreSQL. The vault opens after the log.
+        builder.Services.AddSingleton(vaultOptions ?? VaultOptions.Read(_ => null, dataDirectory: null));
+        builder.Services.AddSingleton<VaultService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<VaultService>());
+        builder.Services.AddSingleton(_ => new FhirValidator());
+        builder.Services.AddSingleton<ReplayCache>();
+        builder.Services.AddSingleton<RequestAuthenticator>();
         builder.Services.AddSingleton<HealthReporter>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IDidMethod, DidKey>();
@@ -177,6 +190,7 @@ internal static class ServiceHost
         app.MapHealthEndpoints();
         app.MapResolutionEndpoints();
         app.MapLogEndpoints();
+        app.MapRecordEndpoints();
         return app;
     }
 }

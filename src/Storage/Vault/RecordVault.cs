@@ -344,6 +344,24 @@ public sealed class RecordVault
         return total;
     }
 
+    /// <summary>Lists the custody key ids stored rows name that this vault does not hold: a wrong or lost key file.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The ids, sorted; empty when every row can be unwrapped.</returns>
+    public Task<IReadOnlyList<string>> UnheldCustodyKeysAsync(CancellationToken cancellationToken = default) =>
+        LogStore.GuardAsync<IReadOnlyList<string>>(async () =>
+        {
+            using var command = _dataSource.CreateCommand("SELECT DISTINCT custody_key FROM vault_versions WHERE custody_key <> ALL($1) ORDER BY 1");
+            command.Parameters.Add(new NpgsqlParameter { Value = Volatile.Read(ref _keys).Ring.Ids.ToArray() });
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var ids = new List<string>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ids.Add(reader.GetString(0));
+            }
+
+            return ids;
+        });
+
     /// <summary>Deletes ciphertext files of the directory backend that no version names (left by a store whose commit failed).</summary>
     /// <param name="minimumAge">Only files at least this old, so a store in progress keeps its file.</param>
     /// <param name="cancellationToken">Cancels the sweep.</param>

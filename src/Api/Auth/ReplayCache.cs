@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using IdentityEhr.Credentials.Jose;
+
+namespace IdentityEhr.Api.Auth;
+
+/// <summary>
+/// The request proof ids (<c>jti</c>) seen while they could still be accepted: a proof is accepted within
+/// <see cref="RequestProof.MaxSkew"/> of its <c>iat</c> either way, so an id is kept until twice that has passed. Kept in memory
+/// per instance; the size is bounded, and when full the service refuses new proofs rather than forget a live one.
+/// </summary>
+internal sealed class ReplayCache(TimeProvider time)
+{
+    /// <summary>The most ids held; at 2,000 requests/s over the two-minute window that is 240,000.</summary>
+    public const int Capacity = 1_000_000;
+
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
+    private long _uses;
+
+    /// <summary>Records a proof id once.</summary>
+    /// <param name="id">The <c>jti</c>.</param>
+    /// <param name="issuedAt">The proof's <c>iat</c>.</param>
+    /// <returns><see langword="true"/> the first time; <see langword="false"/> for a replay, or when the cache is full.</returns>
+    public bool TryUse(string id, DateTimeOffset issuedAt)
+    {
+        if (Interlocked.Increment(ref _uses) % 4096 == 0 || _seen.Count >= Capacity)
+        {
+            Prune();
+        }
+
+        return _seen.Count < Capacity && _seen.TryAdd(id, issuedAt + RequestProof.MaxSkew + RequestProof.MaxSkew);
+    }
+
+    /// <summary>Gets a value saying whether the cache is full of live ids (the service is then overloaded, not attacked by replay).</summary>
+    public bool IsFull => _seen.Count >= Capacity;
+
+    private void Prune()
+    {
+        var now = time.GetUtcNow();
+        foreach (var (id, expires) in _seen)
+        {
+            if (expires < now)
+            {
+                _seen.TryRemove(id, out _);
+            }
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using System.Text.Json;
+using IdentityEhr.Api.Auth;
+using IdentityEhr.Fhir;
+using IdentityEhr.Identity.Dids;
+using IdentityEhr.Storage.Vault;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace IdentityEhr.Api.Records;
+
+/// <summary>
+/// Storing and erasing records (issue 8): FHIR R4 JSON validated, then encrypted into the vault. Every call is authenticated by
+/// a request proof of the caller's DID. Reading a record is the consent flow (issue 9).
+/// </summary>
+internal static class RecordEndpoints
+{
+    public const string ProblemBase = "https://identityehr.dev/problems/records/";
+
+    public static IEndpointRouteBuilder MapRecordEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var records = routes.MapGroup("/records").WithTags("Records");
+        records.MapPost("/", StoreAsync)
+            .WithName("StoreRecord")
+            .WithSummary("Store a FHIR R4 resource or Bundle (body: application/fhir+json) for a patient (?patient=<DID>); the caller's DID is the author. Needs a request proof.")
+            .Produces<RecordResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        records.MapPut("/{recordId}", StoreVersionAsync)
+            .WithName("StoreRecordVersion")
+            .WithSummary("Store a new version of a record (same patient, same resource type). Needs a request proof.")
+            .Produces<RecordResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        records.MapDelete("/{recordId}", EraseAsync)
+            .WithName("EraseRecord")
+            .WithSummary("Erase a record (crypto-shredding: its keys and ciphertexts are destroyed). Only its patient may. Needs a request proof.")
+            .Produces<ErasureResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone);
+        routes.MapDelete("/patients/{did}/records", ErasePatientAsync)
+            .WithTags("Records")
+            .WithName("ErasePatientRecords")
+            .WithSummary("Erase every record of a patient (GDPR Art. 17). Only the patient may. Needs a request proof.")
+            .Produces<ErasureResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        return routes;
+    }
+
+    private static async Task<Results<Created<RecordResponse>, ProblemHttpResult>> StoreAsync(
+        HttpContext http, RequestAuthenticator authenticator, FhirValidator validator, VaultService vault, CancellationToken cancellationToken)
+    {
+        var text = http.Request.Query["patient"].ToString();
+        if (!Did.TryParse(text, out var patient, out _) || text.Length > 512)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "bad-patient", "No patient", "?patient= must name the patient's DID (at most 512 characters)");
+        }
+
+        return await StoreBodyAsync(http, authenticator, validator, vault, patient.ToString(), recordId: null, cancellationToken);
+    }
+
+    private static async Task<Results<Created<RecordResponse>, ProblemHttpResult>> StoreVersionAsync(
+        string recordId, HttpContext http, RequestAuthenticator authenticator, FhirValidator validator, VaultService vault, CancellationToken cancellationToken)
+    {
+        StoredRecord latest;
+        try
+        {
+            latest = await vault.Vault.FindAsync(recordId, cancellationToken: cancellationToken);
+        }
+        catch (RecordVaultException e)
+        {
+            return Refused(e);
+        }
+
+        return await StoreBodyAsync(http, authenticator, validator, vault, latest.Patient, latest.RecordId, cancellationToken);
+    }
+
+    private static async Task<Results<Created<RecordResponse>, ProblemHttpResult>> StoreBodyAsync(
+        HttpContext http, RequestAuthenticator authenticator, FhirValidator validator, VaultService vault, string patient, string? recordId,
+        CancellationToken cancellationToken)
+    {
+        var (body, tooLarge) = await RequestBody.ReadAsync(http.Request, RecordVault.MaxRecordBytes, cancellationToken);
+        if (tooLarge is not null)
+        {
+            return tooLarge;
+        }
+
+        var (caller, unauthenticated) = await authenticator.AuthenticateAsync(http, body, cancellationToken);
+        if (unauthenticated is not null)
+        {
+            return unauthenticated;
+        }
+
+        var mediaType = http.Request.ContentType?.Split(';')[0].Trim();
+        if (mediaType is not ("application/fhir+json" or "application/json"))
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Not FHIR JSON", "send the record as application/fhir+json (FHIR R4 JSON)");
+        }
+
+        var validation = validator.Validate(body.Span);
+        if (!validation.IsValid)
+        {
+            // The OperationOutcome names each problem's element path; it never repeats the submitted values.
+            using var outcome = JsonDocument.Parse(validation.ToOperationOutcome());
+            return TypedResults.Problem(
+                detail: $"the resource is not valid FHIR R4: {validation.Issues.Count} issue(s), listed in operationOutcome",
+                statusCode: StatusCodes.Status422UnprocessableEntity, title: "Invalid FHIR resource", type: ProblemBase + "invalid-fhir",
+                extensions: new Dictionary<string, object?> { ["operationOutcome"] = outcome.RootElement.Clone() });
+        }
+
+        try
+        {
+            var stored = await vault.Vault.PutAsync(
+                new RecordSubmission(patient, caller!.ToString(), validation.ResourceType!, body) { RecordId = recordId }, cancellationToken);
+            return TypedResults.Created($"/records/{stored.RecordId}", RecordResponse.From(stored));
+        }
+        catch (RecordVaultException e)
+        {
+            return Refused(e);
+        }
+    }
+
+    private static async Task<Results<Ok<ErasureResponse>, ProblemHttpResult>> EraseAsync(
+        string recordId, HttpContext http, RequestAuthenticator authenticator, VaultService vault, CancellationToken cancellationToken)
+    {
+        var (caller, unauthenticated) = await authenticator.AuthenticateAsync(http, ReadOnlyMemory<byte>.Empty, cancellationToken);
+        if (unauthenticated is not null)
+        {
+            return unauthenticated;
+        }
+
+        try
+        {
+            var record = await vault.Vault.FindAsync(recordId, cancellationToken: cancellationToken);
+            if (record.Patient != caller!.ToString())
+            {
+                return Problem(StatusCodes.Status403Forbidden, "not-the-patient", "Not the patient", "only the record's patient may erase it");
+            }
+
+            return TypedResults.Ok(Erasure(await vault.Vault.EraseAsync(recordId, caller.ToString(), cancellationToken)));
+        }
+        catch (RecordVaultException e)
+        {
+            return Refused(e);
+        }
+    }
+
+    private static async Task<Results<Ok<ErasureResponse>, ProblemHttpResult>> ErasePatientAsync(
+        string did, HttpContext http, RequestAuthenticator authenticator, VaultService vault, CancellationToken cancellationToken)
+    {
+        var (caller, unauthenticated) = await authenticator.AuthenticateAsync(http, ReadOnlyMemory<byte>.Empty, cancellationToken);
+        if (unauthenticated is not null)
+        {
+            return unauthenticated;
+        }
+
+        if (!Did.TryParse(did, out var patient, out _) || patient.ToString() != caller!.ToString())
+        {
+            return Problem(StatusCodes.Status403Forbidden, "not-the-patient", "Not the patient", "only the patient may erase their records");
+        }
+
+        return TypedResults.Ok(Erasure(await vault.Vault.ErasePatientAsync(patient.ToString(), caller.ToString(), cancellationToken)));
+    }
+
+    private static ErasureResponse Erasure(ErasureResult result) =>
+        new([.. result.Records.Select(r => new ErasedRecordResponse(r.RecordId, r.EventId, r.Position, $"/log/receipts/{r.EventId}"))], result.Versions);
+
+    private static ProblemHttpResult Refused(RecordVaultException e)
+    {
+        var (status, code, title) = e.Error switch
+        {
+            VaultError.NotFound => (StatusCodes.Status404NotFound, "not-found", "No such record"),
+            VaultError.Erased => (StatusCodes.Status410Gone, "erased", "Record erased"),
+            VaultError.PatientMismatch => (StatusCodes.Status409Conflict, "patient-mismatch", "Another patient's record"),
+            VaultError.ResourceTypeMismatch => (StatusCodes.Status409Conflict, "resource-type-mismatch", "Another resource type"),
+            VaultError.VersionConflict => (StatusCodes.Status409Conflict, "version-conflict", "Changed meanwhile"),
+            VaultError.InvalidSize => (StatusCodes.Status413PayloadTooLarge, "too-large", "Record too large"),
+            _ => (StatusCodes.Status500InternalServerError, "vault-integrity", "Stored record unreadable"),
+        };
+        return Problem(status, code, title, e.Message);
+    }
+
+    private static ProblemHttpResult Problem(int status, string type, string title, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: ProblemBase + type);
+}

@@ -1,0 +1,37 @@
+using IdentityEhr.Api.Log;
+using IdentityEhr.Storage.Vault;
+
+namespace IdentityEhr.Api.Records;
+
+/// <summary>
+/// Opens the record vault on the audit log's event store when the service starts, and refuses to start when stored records
+/// are wrapped by a custody key the configured key file does not hold (a wrong or lost key file), rather than fail per read.
+/// </summary>
+internal sealed partial class VaultService(AuditLogService log, VaultOptions options, TimeProvider time, ILogger<VaultService> logger) : IHostedService
+{
+    private RecordVault? _vault;
+
+    /// <summary>Gets the open vault.</summary>
+    /// <exception cref="InvalidOperationException">The service has not started.</exception>
+    public RecordVault Vault => _vault ?? throw new InvalidOperationException("The record vault has not started.");
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var vault = new RecordVault(log.Store, new RecordVaultOptions { CustodyKeys = options.Keys, BlobDirectory = options.BlobDirectory, TimeProvider = time });
+        var missing = await vault.UnheldCustodyKeysAsync(cancellationToken);
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"{VaultOptions.KeyFileVariable}: stored records are wrapped by custody key {string.Join(", ", missing)}, which {options.KeyFile ?? "the ephemeral key"} " +
+                $"does not hold ({string.Join(", ", options.Keys.Ids)}); start with the key file that wrapped them");
+        }
+
+        _vault = vault;
+        LogStarted(logger, options.Keys.Current.Id, options.BlobDirectory ?? "PostgreSQL");
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Record vault open: custody key {KeyId}, ciphertexts in {Backend}")]
+    private static partial void LogStarted(ILogger logger, string keyId, string backend);
+}
