@@ -15,7 +15,7 @@ namespace IdentityEhr.Storage.Vault;
 /// <param name="Ciphertext">nonce ‖ ciphertext ‖ tag, as stored.</param>
 /// <param name="Jwe">The data key, encrypted to the recipient.</param>
 /// <param name="EventId">The <c>AccessGranted</c> event's id, when the service made the release (its receipt's key).</param>
-public sealed record RecordRelease(StoredRecord Record, ReadOnlyMemory<byte> Ciphertext, string Jwe, Guid EventId)
+public sealed partial record RecordRelease(StoredRecord Record, ReadOnlyMemory<byte> Ciphertext, string Jwe, Guid EventId)
 {
     /// <summary>The JWE's <c>cty</c>.</summary>
     public const string KeyContentType = "jwk+json";
