@@ -24,6 +24,7 @@ internal sealed class CliApp(
             PresentationCommand.CreateVc(context),
             LogCommand.Create(context),
             AuditCommand.Create(context),
+            RecordCommand.Create(context),
         };
 
         var parsed = root.Parse(args);

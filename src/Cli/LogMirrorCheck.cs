@@ -13,7 +13,7 @@ namespace IdentityEhr.Cli;
 /// </summary>
 internal static class LogMirrorCheck
 {
-    public static async Task<LogVerification> RunAsync(LogClient client, SignedCheckpoint checkpoint, CancellationToken cancellationToken)
+    public static async Task<LogVerification> RunAsync(ServiceClient client, SignedCheckpoint checkpoint, CancellationToken cancellationToken)
     {
         var size = checkpoint.Checkpoint.TreeSize;
         var findings = new List<LogFinding>();
@@ -61,7 +61,7 @@ internal static class LogMirrorCheck
         return new LogVerification(size, entries, tiles, 1, findings, 0);
     }
 
-    private static async Task<TreeHash[]?> LeavesAsync(LogClient client, TileResource resource, List<LogFinding> findings, CancellationToken cancellationToken)
+    private static async Task<TreeHash[]?> LeavesAsync(ServiceClient client, TileResource resource, List<LogFinding> findings, CancellationToken cancellationToken)
     {
         var where = resource.ToString();
         var bytes = await client.ResourceAsync(resource, cancellationToken);
@@ -101,7 +101,7 @@ internal static class LogMirrorCheck
         return [.. leaves];
     }
 
-    private static async Task CompareAsync(LogClient client, Tile expected, List<LogFinding> findings, CancellationToken cancellationToken)
+    private static async Task CompareAsync(ServiceClient client, Tile expected, List<LogFinding> findings, CancellationToken cancellationToken)
     {
         var where = TilePath.Format(expected.Id);
         var served = await client.ResourceAsync(new TileResource(false, expected.Id.Level, expected.Id.Index, expected.IsFull ? 0 : expected.Width), cancellationToken);

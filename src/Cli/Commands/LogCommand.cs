@@ -336,8 +336,7 @@ internal static class LogCommand
         }
     }
 
-    private static LogClient Client(CliContext context, ParseResult parse) =>
-        context.ServiceUrl(parse, out var problem) is { } url ? new LogClient(context, url) : throw new CliException(ExitCodes.UsageError, problem!);
+    private static ServiceClient Client(CliContext context, ParseResult parse) => ServiceClient.For(context, parse);
 
     /// <summary>Checks the checkpoint with the key when one is given: null when none is, true when valid; throws when invalid.</summary>
     private static bool? Verify(SignedCheckpoint checkpoint, string? key) => key is null ? null : Verify(checkpoint, LogKeys.Parse(key));
@@ -352,7 +351,7 @@ internal static class LogCommand
                 : "the checkpoint is not signed by --key");
     }
 
-    private static async Task<System.Collections.Immutable.ImmutableArray<TreeHash>> ProofAsync(LogClient client, string path, CancellationToken cancellationToken)
+    private static async Task<System.Collections.Immutable.ImmutableArray<TreeHash>> ProofAsync(ServiceClient client, string path, CancellationToken cancellationToken)
     {
         var body = await client.GetAsync(path, cancellationToken) ?? throw new CliException(ExitCodes.CheckFailed, "the service has no such proof (size not reached)");
         try
@@ -366,13 +365,13 @@ internal static class LogCommand
         }
     }
 
-    private static async Task<TreeHash> LeafHashAsync(LogClient client, ulong index, ulong treeSize, CancellationToken cancellationToken)
+    private static async Task<TreeHash> LeafHashAsync(ServiceClient client, ulong index, ulong treeSize, CancellationToken cancellationToken)
     {
         var tiles = await TilesAsync(client, [new TileId(0, index / TileId.Width)], treeSize, cancellationToken);
         return TileProofs.LeafHash(index, tiles);
     }
 
-    private static async Task<Dictionary<TileId, Tile>> TilesAsync(LogClient client, IReadOnlyList<TileId> ids, ulong treeSize, CancellationToken cancellationToken)
+    private static async Task<Dictionary<TileId, Tile>> TilesAsync(ServiceClient client, IReadOnlyList<TileId> ids, ulong treeSize, CancellationToken cancellationToken)
     {
         var tiles = new Dictionary<TileId, Tile>();
         foreach (var id in ids)

@@ -1,0 +1,182 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IdentityEhr.Identity.Dids;
+using IdentityEhr.Storage.Vault;
+
+namespace IdentityEhr.Cli.Commands;
+
+/// <summary>
+/// <c>ehr record put|erase|get</c>: store a FHIR record for a patient and erase records, signed by a wallet DID; open a released
+/// record locally with the wallet's key-agreement key (specs/vault.md).
+/// </summary>
+internal static class RecordCommand
+{
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+
+    public static Command Create(CliContext context)
+    {
+        var wallet = WalletKeys.WalletOption();
+        var signer = WalletKeys.SignerOption();
+        return new Command("record", "Encrypted FHIR records: store them for a patient, erase them, open a released one.")
+        {
+            wallet, signer, PutCommand(context, wallet, signer), EraseCommand(context, wallet, signer), GetCommand(context, wallet),
+        };
+    }
+
+    private static Command PutCommand(CliContext context, Option<string> wallet, Option<string> signer)
+    {
+        var file = new Argument<string>("fhir.json") { Description = "The FHIR R4 resource or Bundle, as JSON ('-' reads standard input)." };
+        var patient = new Option<string>("--patient") { Description = "The patient's DID the record is for (a new record)." };
+        var record = new Option<string>("--record") { Description = "Store a new version of this record instead (its id; the patient stays the record's)." };
+        var command = new Command("put", "Validate and store a FHIR R4 record for a patient, signed by your wallet DID (the author); prints its id, version and receipt.")
+        {
+            file, patient, record,
+        };
+        command.SetAction(async (parse, cancellationToken) => await ConsentCommand.RunAsync(context, async () =>
+        {
+            var patientText = parse.GetValue(patient);
+            var recordId = parse.GetValue(record);
+            if ((patientText is null) == (recordId is null))
+            {
+                throw new CliException(ExitCodes.UsageError, "give either --patient <DID> (a new record) or --record <id> (a new version)");
+            }
+
+            if (patientText is not null && !Did.TryParse(patientText, out _, out _))
+            {
+                throw new CliException(ExitCodes.UsageError, "--patient must be a DID");
+            }
+
+            if (recordId is not null && !Guid.TryParseExact(recordId, "D", out _))
+            {
+                throw new CliException(ExitCodes.UsageError, "--record must be a record id (a UUID)");
+            }
+
+            var path = parse.GetValue(file)!;
+            var body = CredentialFiles.ReadBytes(path, RecordVault.MaxRecordBytes);
+            var (did, key) = WalletKeys.SigningKey(context, parse.GetValue(wallet), parse.GetValue(signer));
+            using (key)
+            using (var client = ServiceClient.For(context, parse))
+            {
+                var answer = recordId is null
+                    ? await client.SendSignedAsync(HttpMethod.Post, $"/records?patient={Uri.EscapeDataString(patientText!)}", body, "application/fhir+json", key, KeyId(did, key), cancellationToken)
+                    : await client.SendSignedAsync(HttpMethod.Put, $"/records/{recordId}", body, "application/fhir+json", key, KeyId(did, key), cancellationToken);
+                var stored = JsonNode.Parse(answer)!.AsObject();
+                if (parse.GetValue(context.Json))
+                {
+                    await context.Output.WriteLineAsync(stored.ToJsonString(s_indented));
+                    return;
+                }
+
+                await context.Output.WriteLineAsync($"record:       {stored["record"]}");
+                await context.Output.WriteLineAsync($"version:      {stored["version"]}");
+                await context.Output.WriteLineAsync($"patient:      {stored["patient"]}");
+                await context.Output.WriteLineAsync($"type:         {stored["resourceType"]} ({stored["recordType"]})");
+                await context.Output.WriteLineAsync($"ciphertext:   {stored["contentId"]} ({stored["length"]} bytes)");
+                await context.Output.WriteLineAsync($"event:        {stored["event"]} (leaf {stored["position"]}; receipt: ehr log proof, or GET {stored["receipt"]})");
+            }
+        }));
+        return command;
+    }
+
+    private static Command EraseCommand(CliContext context, Option<string> wallet, Option<string> signer)
+    {
+        var record = new Argument<string?>("record") { Description = "The record's id.", Arity = ArgumentArity.ZeroOrOne };
+        var all = new Option<bool>("--all") { Description = "Erase every record of your wallet DID (you, the patient)." };
+        var command = new Command("erase", "Erase a record of yours, or all of them (crypto-shredding: keys and ciphertexts destroyed; the log keeps the event).")
+        {
+            record, all,
+        };
+        command.SetAction(async (parse, cancellationToken) => await ConsentCommand.RunAsync(context, async () =>
+        {
+            var recordId = parse.GetValue(record);
+            if ((recordId is null) != parse.GetValue(all))
+            {
+                throw new CliException(ExitCodes.UsageError, "give a record id, or --all for every record of your DID");
+            }
+
+            if (recordId is not null && !Guid.TryParseExact(recordId, "D", out _))
+            {
+                throw new CliException(ExitCodes.UsageError, "the record id must be a UUID");
+            }
+
+            var (did, key) = WalletKeys.SigningKey(context, parse.GetValue(wallet), parse.GetValue(signer));
+            using (key)
+            using (var client = ServiceClient.For(context, parse))
+            {
+                var path = recordId is null ? $"/patients/{Uri.EscapeDataString(did.ToString())}/records" : $"/records/{recordId}";
+                var answer = JsonNode.Parse(await client.SendSignedAsync(HttpMethod.Delete, path, null, null, key, KeyId(did, key), cancellationToken))!.AsObject();
+                if (parse.GetValue(context.Json))
+                {
+                    await context.Output.WriteLineAsync(answer.ToJsonString(s_indented));
+                    return;
+                }
+
+                var erased = answer["records"]!.AsArray();
+                foreach (var item in erased)
+                {
+                    await context.Output.WriteLineAsync($"erased {item!["record"]}  (event {item["event"]}, leaf {item["position"]})");
+                }
+
+                await context.Output.WriteLineAsync($"{erased.Count} record(s), {answer["versions"]} version(s): keys and ciphertexts destroyed");
+            }
+        }));
+        return command;
+    }
+
+    private static Command GetCommand(CliContext context, Option<string> wallet)
+    {
+        var file = new Argument<string>("release.json") { Description = "The release document the service answered a granted access with ('-' reads standard input)." };
+        var output = new Option<string>("--out") { Description = "Write the record to this file (default: print it)." };
+        var command = new Command("get", "Open a released record with your wallet's key-agreement key: checks the content id, decrypts the key (JWE) and the record.")
+        {
+            file, output,
+        };
+        command.SetAction(async (parse, cancellationToken) => await ConsentCommand.RunAsync(context, async () =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!RecordRelease.TryParse(CredentialFiles.ReadBytes(path, RecordRelease.MaxDocumentLength), out var release, out var error))
+            {
+                throw new CliException(ExitCodes.UsageError, $"{path} is not a release document ({error})");
+            }
+
+            // The JWE names the key it was wrapped to; the wallet holds the Ed25519 key whose X25519 twin that is (did:key).
+            var kid = IdentityEhr.Credentials.Jose.CompactJwe.ReadKeyId(release.Jwe);
+            if (!DidUrl.TryParse(kid, out var keyId, out _))
+            {
+                throw new CliException(ExitCodes.CheckFailed, $"{path}: the key was not wrapped to a DID key (no kid)");
+            }
+
+            var (_, key) = WalletKeys.SigningKey(context, parse.GetValue(wallet), keyId.Did.ToString());
+            byte[] plaintext;
+            using (key)
+            using (var agreement = key.ToX25519())
+            {
+                var opened = release.TryOpen(agreement, out plaintext);
+                if (opened != RecordOpenError.None)
+                {
+                    throw new CliException(ExitCodes.CheckFailed, opened switch
+                    {
+                        RecordOpenError.CiphertextAltered => "the ciphertext does not match its content id: it was altered",
+                        RecordOpenError.WrongRecipientKey => $"the key was not released to {keyId.Did} (or the JWE was altered)",
+                        RecordOpenError.MalformedKey => "the released key is not an AES-256-GCM key",
+                        _ => "the ciphertext does not open for this record id, patient and version: wrong associated data",
+                    });
+                }
+            }
+
+            if (parse.GetValue(output) is { } target)
+            {
+                await File.WriteAllBytesAsync(target, plaintext, cancellationToken);
+                await context.Output.WriteLineAsync($"record {release.Record.RecordId} version {release.Record.Version} ({release.Record.ResourceType}, {plaintext.Length} bytes) written to {target}");
+            }
+            else
+            {
+                await context.Output.WriteAsync(System.Text.Encoding.UTF8.GetString(plaintext));
+            }
+        }));
+        return command;
+    }
+
+    private static string KeyId(Did did, IdentityEhr.Identity.Keys.PrivateKey key) => $"{did}#{key.PublicKey.ExportMultikey()}";
+}
