@@ -59,7 +59,7 @@ internal static class RecordCommand
             using (var client = ServiceClient.For(context, parse))
             {
                 var answer = recordId is null
-                    ? await client.SendSignedAsync(HttpMethod.Post, $"/records?patient={Uri.EscapeDataString(patientText!)}", body, "application/fhir+json", key, KeyId(did, key), cancellationToken)
+                    ? await client.SendSignedAsync(HttpMethod.Post, $"/records?patient={patientText}", body, "application/fhir+json", key, KeyId(did, key), cancellationToken)
                     : await client.SendSignedAsync(HttpMethod.Put, $"/records/{recordId}", body, "application/fhir+json", key, KeyId(did, key), cancellationToken);
                 var stored = JsonNode.Parse(answer)!.AsObject();
                 if (parse.GetValue(context.Json))
@@ -73,7 +73,7 @@ internal static class RecordCommand
                 await context.Output.WriteLineAsync($"patient:      {stored["patient"]}");
                 await context.Output.WriteLineAsync($"type:         {stored["resourceType"]} ({stored["recordType"]})");
                 await context.Output.WriteLineAsync($"ciphertext:   {stored["contentId"]} ({stored["length"]} bytes)");
-                await context.Output.WriteLineAsync($"event:        {stored["event"]} (leaf {stored["position"]}; receipt: ehr log proof, or GET {stored["receipt"]})");
+                await context.Output.WriteLineAsync($"event:        {stored["event"]} (leaf {stored["position"]}; its receipt: GET {stored["receipt"]})");
             }
         }));
         return command;
@@ -104,7 +104,7 @@ internal static class RecordCommand
             using (key)
             using (var client = ServiceClient.For(context, parse))
             {
-                var path = recordId is null ? $"/patients/{Uri.EscapeDataString(did.ToString())}/records" : $"/records/{recordId}";
+                var path = recordId is null ? $"/patients/{did}/records" : $"/records/{recordId}";
                 var answer = JsonNode.Parse(await client.SendSignedAsync(HttpMethod.Delete, path, null, null, key, KeyId(did, key), cancellationToken))!.AsObject();
                 if (parse.GetValue(context.Json))
                 {
