@@ -76,6 +76,14 @@ public sealed class FhirViewTests
         Assert.All([FhirSamples.Provider, FhirSamples.Patient, FhirSamples.ContentId, FhirSamples.ConsentId, FhirSamples.Service], id => Assert.Contains($"\"value\":\"{id}\"", text, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void AccessDenied_has_only_the_patient_and_consent_entities_of_BALP_AuthZconsent()
+    {
+        using var json = JsonDocument.Parse(FhirSamples.AuditEvents.Create(FhirSamples.Entry(AuditEventType.AccessDenied)));
+
+        Assert.Equal(["Patient", "Consent"], json.RootElement.GetProperty("entity").EnumerateArray().Select(e => e.GetProperty("what").GetProperty("type").GetString()));
+    }
+
     [Theory]
     [InlineData(AuditEventType.AnchorSubmitted)]
     [InlineData(AuditEventType.AnchorConfirmed)]

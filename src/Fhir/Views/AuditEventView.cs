@@ -150,7 +150,8 @@ public sealed class AuditEventView
         Agent(w, SecurityRoleType, "authserver", "authorization server", ServiceIdentifier, requestor: false, purposeOfUse: null);
         w.WriteEndArray();
         Source(w);
-        Entities(w, entry, dataType: null);
+        // AuthZconsent slices its entities closed (patient, consent, token): the record asked for is not one of them.
+        Entities(w, entry with { Record = null }, dataType: null);
     });
 
     private byte[] BreakGlass(AuditEntry entry) => FhirWriter.Write(w =>
