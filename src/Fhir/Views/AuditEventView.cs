@@ -209,8 +209,7 @@ public sealed class AuditEventView
         w.WriteEndArray();
     }
 
-    private static string PurposeDisplay(string purpose) =>
-        IdentityEhr.Credentials.Consent.PurposeOfUse.Codes.TryGetValue(purpose, out var display) ? display : purpose;
+    private static string? PurposeDisplay(string purpose) => IdentityEhr.Credentials.Consent.PurposeOfUse.Codes.GetValueOrDefault(purpose);
 
     private static void Agent(Utf8JsonWriter w, string system, string code, string display, string who, bool requestor, string? purposeOfUse, string? policy = null)
     {
