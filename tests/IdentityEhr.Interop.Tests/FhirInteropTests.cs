@@ -48,6 +48,20 @@ public sealed class FhirInteropTests
     }
 
     [Fact]
+    public async Task Our_OperationOutcomes_pass_both_npm_validators()
+    {
+        var validator = new FhirValidator();
+        var outcomes = FhirMutation.All.Select(m => validator.Validate(m.Apply()).ToOperationOutcome())
+            .Append(validator.Validate(FhirVectors.Read("Patient-example.json")).ToOperationOutcome())
+            .Append(validator.Validate("{"u8).ToOperationOutcome())
+            .ToArray();
+
+        var verdicts = await ValidateAsync(outcomes);
+
+        Assert.All(verdicts, v => Assert.Empty(v.Fhirjs.Concat(v.Schema)));
+    }
+
+    [Fact]
     public async Task Npm_validators_refuse_our_mutations_where_they_check_the_same_rule()
     {
         var validator = new FhirValidator();
