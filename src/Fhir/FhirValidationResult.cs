@@ -19,7 +19,7 @@ public sealed class FhirValidationResult
     /// <summary>Gets the resource's type when it is a known R4 resource type, else <see langword="null"/>.</summary>
     public string? ResourceType { get; }
 
-    /// <summary>Gets the issues, in document order (at most <see cref="FhirValidator.MaxIssues"/>).</summary>
+    /// <summary>Gets the issues in the order found: each object's own properties first, then what it lacks (at most <see cref="FhirValidator.MaxIssues"/>).</summary>
     public IReadOnlyList<FhirValidationIssue> Issues { get; }
 
     /// <summary>Writes the issues as a FHIR R4 OperationOutcome.</summary>

@@ -108,8 +108,8 @@ public sealed partial class FhirValidator
         private void Unknown(FrozenDictionary<string, FhirElement> children, string ownerPath, string name, string at)
         {
             // A misspelt choice suffix (valueFoo) gets a message naming the choice; anything else is simply unknown.
-            var choice = children.Values.FirstOrDefault(c => c.Choice is { } x && name.Length > x.Length - 3
-                && name.StartsWith(x[(x.LastIndexOf('.') + 1)..^3], StringComparison.Ordinal) && char.IsAsciiLetterUpper(name[x.Length - 3 - x.LastIndexOf('.') - 1]));
+            var choice = children.Values.FirstOrDefault(c => c.Choice is { } x && ChoiceStem(x) is var stem
+                && name.Length > stem.Length && name.StartsWith(stem, StringComparison.Ordinal) && char.IsAsciiLetterUpper(name[stem.Length]));
             Add(FhirIssueType.Structure, at, choice is not null
                 ? $"The type suffix is not one of the types allowed for {choice.Choice}."
                 : $"Unknown element: {ownerPath} has no element of this name.");
@@ -151,10 +151,13 @@ public sealed partial class FhirValidator
                 }
                 else if (present.Count == 0 && min >= 1)
                 {
-                    Add(FhirIssueType.Required, expression + "." + choice[(choice.LastIndexOf('.') + 1)..^3], $"{choice} is required (minimum cardinality {min}).");
+                    Add(FhirIssueType.Required, expression + "." + ChoiceStem(choice), $"{choice} is required (minimum cardinality {min}).");
                 }
             }
         }
+
+        /// <summary>The JSON name stem of a choice element: <c>value</c> for <c>Observation.value[x]</c>.</summary>
+        private static string ChoiceStem(string choice) => choice[(choice.LastIndexOf('.') + 1)..^3];
 
         private static bool Has(JsonElement json, string name) => json.TryGetProperty(name, out _) || json.TryGetProperty("_" + name, out _);
 

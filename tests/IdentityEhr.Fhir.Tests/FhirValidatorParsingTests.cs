@@ -144,6 +144,11 @@ public sealed class FhirValidatorParsingTests
     }
 
     [Fact]
+    public void An_unknown_choice_suffix_names_the_choice() =>
+        Assert.Equal("The type suffix is not one of the types allowed for Observation.value[x].", Assert.Single(s_validator.Validate(
+            "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},\"valueFoo\":1}"u8).Issues).Diagnostics);
+
+    [Fact]
     public void A_depth_over_256_is_refused_by_the_constructor() =>
         Assert.Throws<ArgumentOutOfRangeException>("maxDepth", () => new FhirValidator(maxDepth: 257));
 }

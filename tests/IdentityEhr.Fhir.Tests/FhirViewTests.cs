@@ -61,6 +61,16 @@ public sealed class FhirViewTests
     }
 
     [Fact]
+    public void A_purpose_without_a_known_display_is_written_without_one()
+    {
+        var json = FhirSamples.AuditEvents.Create(FhirSamples.Entry(AuditEventType.AccessGranted) with { Purpose = "HMARKT" });
+
+        using var document = JsonDocument.Parse(json);
+        Assert.False(document.RootElement.GetProperty("purposeOfEvent")[0].GetProperty("coding")[0].TryGetProperty("display", out _));
+        Assert.True(s_validator.Validate(json).IsValid);
+    }
+
+    [Fact]
     public void AccessDenied_names_the_reason_code()
     {
         using var json = JsonDocument.Parse(FhirSamples.AuditEvents.Create(FhirSamples.Entry(AuditEventType.AccessDenied)));
@@ -74,6 +84,14 @@ public sealed class FhirViewTests
         var text = Encoding.UTF8.GetString(FhirSamples.AuditEvents.Create(FhirSamples.Entry(AuditEventType.AccessGranted)));
 
         Assert.All([FhirSamples.Provider, FhirSamples.Patient, FhirSamples.ContentId, FhirSamples.ConsentId, FhirSamples.Service], id => Assert.Contains($"\"value\":\"{id}\"", text, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AccessDenied_has_only_the_patient_and_consent_entities_of_BALP_AuthZconsent()
+    {
+        using var json = JsonDocument.Parse(FhirSamples.AuditEvents.Create(FhirSamples.Entry(AuditEventType.AccessDenied)));
+
+        Assert.Equal(["Patient", "Consent"], json.RootElement.GetProperty("entity").EnumerateArray().Select(e => e.GetProperty("what").GetProperty("type").GetString()));
     }
 
     [Theory]

@@ -22,22 +22,27 @@ internal static class FhirWriter
         return buffer.ToArray();
     }
 
-    public static void Coding(Utf8JsonWriter writer, string system, string code, string display)
+    /// <summary>Writes a Coding; the display is left out when unknown rather than guessed.</summary>
+    public static void Coding(Utf8JsonWriter writer, string system, string code, string? display)
     {
         writer.WriteStartObject();
         writer.WriteString("system", system);
         writer.WriteString("code", code);
-        writer.WriteString("display", display);
+        if (display is not null)
+        {
+            writer.WriteString("display", display);
+        }
+
         writer.WriteEndObject();
     }
 
-    public static void Coding(Utf8JsonWriter writer, string name, string system, string code, string display)
+    public static void Coding(Utf8JsonWriter writer, string name, string system, string code, string? display)
     {
         writer.WritePropertyName(name);
         Coding(writer, system, code, display);
     }
 
-    public static void CodeableConcept(Utf8JsonWriter writer, string system, string code, string display)
+    public static void CodeableConcept(Utf8JsonWriter writer, string system, string code, string? display)
     {
         writer.WriteStartObject();
         writer.WriteStartArray("coding");
@@ -46,7 +51,7 @@ internal static class FhirWriter
         writer.WriteEndObject();
     }
 
-    public static void CodeableConcept(Utf8JsonWriter writer, string name, string system, string code, string display)
+    public static void CodeableConcept(Utf8JsonWriter writer, string name, string system, string code, string? display)
     {
         writer.WritePropertyName(name);
         CodeableConcept(writer, system, code, display);

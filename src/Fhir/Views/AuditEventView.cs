@@ -150,7 +150,8 @@ public sealed class AuditEventView
         Agent(w, SecurityRoleType, "authserver", "authorization server", ServiceIdentifier, requestor: false, purposeOfUse: null);
         w.WriteEndArray();
         Source(w);
-        Entities(w, entry, dataType: null);
+        // AuthZconsent slices its entities closed (patient, consent, token): the record asked for is not one of them.
+        Entities(w, entry with { Record = null }, dataType: null);
     });
 
     private byte[] BreakGlass(AuditEntry entry) => FhirWriter.Write(w =>
@@ -208,8 +209,7 @@ public sealed class AuditEventView
         w.WriteEndArray();
     }
 
-    private static string PurposeDisplay(string purpose) =>
-        IdentityEhr.Credentials.Consent.PurposeOfUse.Codes.TryGetValue(purpose, out var display) ? display : purpose;
+    private static string? PurposeDisplay(string purpose) => IdentityEhr.Credentials.Consent.PurposeOfUse.Codes.GetValueOrDefault(purpose);
 
     private static void Agent(Utf8JsonWriter w, string system, string code, string display, string who, bool requestor, string? purposeOfUse, string? policy = null)
     {

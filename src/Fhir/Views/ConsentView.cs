@@ -100,7 +100,7 @@ public static class ConsentView
             w.WriteStartArray("purpose");
             foreach (var purpose in consent.PurposesOfUse)
             {
-                FhirWriter.Coding(w, ActReason, purpose, PurposeOfUse.Codes.GetValueOrDefault(purpose, purpose));
+                FhirWriter.Coding(w, ActReason, purpose, PurposeOfUse.Codes.GetValueOrDefault(purpose));
             }
 
             w.WriteEndArray();
