@@ -30,7 +30,7 @@ internal static class FhirSamples
         Time = Now.AddMilliseconds(n),
         Actor = type is AuditEventType.ConsentRegistered or AuditEventType.ConsentRevoked or AuditEventType.RecordErased ? Patient : Provider,
         Subject = Patient,
-        Record = type is AuditEventType.ConsentRegistered or AuditEventType.ConsentRevoked ? null : ContentId,
+        Record = type is AuditEventType.ConsentRegistered or AuditEventType.ConsentRevoked ? null : RecordId,
         Consent = type is AuditEventType.EmergencyAccess or AuditEventType.RecordStored or AuditEventType.RecordErased ? null : ConsentId,
         Purpose = type switch
         {

@@ -83,7 +83,8 @@ public sealed class FhirViewTests
     {
         var text = Encoding.UTF8.GetString(FhirSamples.AuditEvents.Create(FhirSamples.Entry(AuditEventType.AccessGranted)));
 
-        Assert.All([FhirSamples.Provider, FhirSamples.Patient, FhirSamples.ContentId, FhirSamples.ConsentId, FhirSamples.Service], id => Assert.Contains($"\"value\":\"{id}\"", text, StringComparison.Ordinal));
+        Assert.All([FhirSamples.Provider, FhirSamples.Patient, FhirSamples.RecordId, FhirSamples.ConsentId, FhirSamples.Service], id => Assert.Contains($"\"value\":\"{id}\"", text, StringComparison.Ordinal));
+        Assert.Contains("record-id", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -262,7 +262,7 @@ public sealed class AuditEventView
         if (entry.Record is { } record && dataType is null)
         {
             w.WriteStartObject();
-            FhirWriter.IdentifierReference(w, "what", FhirIdentifiers.ContentId, record);
+            FhirWriter.IdentifierReference(w, "what", FhirIdentifiers.RecordId, record);
             FhirWriter.Coding(w, "type", EntityType, "2", "System Object");
             FhirWriter.Coding(w, "role", ObjectRole, "4", "Domain Resource");
             w.WriteEndObject();
