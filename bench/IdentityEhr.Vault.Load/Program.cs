@@ -1,5 +1,5 @@
 // Issue 8 targets, measured in one run on a private, durable PostgreSQL (fsync and synchronous_commit on):
-//   dotnet run -c Release --project bench/IdentityEhr.Vault.Load [-- --writers 64 --records 20000]
+//   dotnet run -c Release --project bench/IdentityEhr.Vault.Load [-- --writers 64 --records 20000 --probe]
 //   encrypt + store a 4 KiB record ≥ 5,000/s, against the same number of 4 KiB rows inserted raw (one durable commit each);
 //   key release (excluding VC verification) ≥ 10,000/s, with its AccessGranted append, against the release's crypto alone;
 //   AES-GCM throughput of RecordCipher against raw AesGcm (the BenchmarkDotNet suite IdentityEhr.Vault.Benchmarks has the same).
@@ -81,6 +81,38 @@ await using (var store = await EventStore.OpenAsync(new EventStoreOptions { Conn
     await RunAsync(writers, records, i => vault.ReleaseAsync(new AccessRequest(patient, "Observation", stored[i].RecordId, "TREAT"), decision, recipient));
     clock.Stop();
     releaseRate = records / clock.Elapsed.TotalSeconds;
+
+    // Where the time goes: the metadata read alone, and one-event appends alone, at the same concurrency.
+    clock.Restart();
+    await RunAsync(writers, records, i => vault.FindAsync(stored[i].RecordId));
+    var findRate = records / clock.Elapsed.TotalSeconds;
+    clock.Restart();
+    await RunAsync(writers, records, i => store.AppendAsync($"patient:{Patient}", IdentityEhr.Storage.Events.ExpectedVersion.Any, [new IdentityEhr.AuditLog.Entries.AuditEntry
+    {
+        Type = IdentityEhr.AuditLog.Entries.AuditEventType.AccessGranted, Id = Guid.CreateVersion7(), Time = IdentityEhr.AuditLog.Entries.AuditEntry.EntryTime(DateTimeOffset.UtcNow),
+        Actor = Provider, Subject = Patient, Record = stored[i].RecordId, Purpose = "TREAT",
+    }]));
+    var appendRate = records / clock.Elapsed.TotalSeconds;
+    Console.WriteLine($"  parts at the same concurrency: metadata read {findRate:N0}/s; one-event append {appendRate:N0}/s");
+    if (args.Contains("--probe"))
+    {
+        await using var pool = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(vaultSchema) { MaxPoolSize = 30 }.ConnectionString);
+        foreach (var sql in new[] { "SELECT 1", "SELECT record_id FROM vault_versions WHERE record_id = $1 AND version = 1", "SELECT data FROM vault_blobs WHERE content_id = (SELECT content_id FROM vault_versions WHERE record_id = $1 AND version = 1)" })
+        {
+            clock.Restart();
+            await RunAsync(writers, records, async i =>
+            {
+                await using var command = pool.CreateCommand(sql);
+                if (sql.Contains("$1", StringComparison.Ordinal))
+                {
+                    command.Parameters.Add(new NpgsqlParameter { Value = stored[i].RecordId });
+                }
+
+                await command.ExecuteScalarAsync();
+            });
+            Console.WriteLine($"  probe {sql[..Math.Min(60, sql.Length)]}: {records / clock.Elapsed.TotalSeconds:N0}/s");
+        }
+    }
 
     // A release must open: check a sample, untimed.
     var release = await vault.ReleaseAsync(new AccessRequest(patient, "Observation", stored[7].RecordId, "TREAT"), decision, recipient);

@@ -496,7 +496,7 @@ public sealed class RecordVault
             var blob = withKey && _directory is null ? ", (SELECT data FROM vault_blobs b WHERE b.content_id = v.content_id)" : ", NULL::bytea";
             var key = withKey ? ", custody_key, wrapped_key" : ", NULL::text, NULL::bytea";
             using var command = _dataSource.CreateCommand(
-                $"SELECT {Columns}{key}{blob}, (SELECT erased_position FROM record_index WHERE record = $1) FROM vault_versions v " +
+                $"SELECT {Columns}{key}{blob} FROM vault_versions v " +
                 "WHERE record_id = $1 AND ($2::integer IS NULL OR version = $2) ORDER BY version DESC LIMIT 1");
             command.Parameters.Add(new NpgsqlParameter { Value = recordId });
             command.Parameters.Add(new NpgsqlParameter { Value = version.HasValue ? version.Value : DBNull.Value, DataTypeName = "integer" });
