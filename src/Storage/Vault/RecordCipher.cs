@@ -39,7 +39,9 @@ public static class RecordCipher
         }
 
         var associated = address.ToAssociatedData();
-        var sealedBytes = new byte[NonceSize + plaintext.Length + TagSize];
+        // Every byte is written below (nonce, ciphertext, tag), so the array need not be zeroed first: for a 1 MiB record that
+        // zeroing cost a third of the sealing time (bench/IdentityEhr.Vault.Benchmarks).
+        var sealedBytes = GC.AllocateUninitializedArray<byte>(NonceSize + plaintext.Length + TagSize);
         var nonce = sealedBytes.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(dataKey, TagSize);
