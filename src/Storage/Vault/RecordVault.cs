@@ -97,15 +97,7 @@ public sealed class RecordVault
             version = latest.Version + 1;
         }
 
-        var entry = new AuditEntry
-        {
-            Type = AuditEventType.RecordStored,
-            Id = Guid.CreateVersion7(now),
-            Time = AuditEntry.EntryTime(now),
-            Actor = submission.Author,
-            Subject = submission.Patient,
-            Record = recordId,
-        };
+        var entry = Entry(AuditEventType.RecordStored, now, submission.Author, submission.Patient, recordId);
         var address = new RecordAddress(recordId, submission.Patient, version);
         var use = EnterKeys();
         try
@@ -227,15 +219,8 @@ public sealed class RecordVault
                 VaultError.RequestMismatch, $"The decision covers a {request.RecordType} of another patient or type than record {record.RecordId}.");
         }
 
-        var now = _time.GetUtcNow();
-        var entry = new AuditEntry
+        var entry = Entry(AuditEventType.AccessGranted, _time.GetUtcNow(), holder, record.Patient, record.RecordId) with
         {
-            Type = AuditEventType.AccessGranted,
-            Id = Guid.CreateVersion7(now),
-            Time = AuditEntry.EntryTime(now),
-            Actor = holder,
-            Subject = record.Patient,
-            Record = record.RecordId,
             Consent = consent,
             Purpose = request.PurposeOfUse,
             Evidence = Evidence(decision.Evidence),
@@ -348,19 +333,7 @@ public sealed class RecordVault
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The ids, sorted; empty when every row can be unwrapped.</returns>
     public Task<IReadOnlyList<string>> UnheldCustodyKeysAsync(CancellationToken cancellationToken = default) =>
-        LogStore.GuardAsync<IReadOnlyList<string>>(async () =>
-        {
-            using var command = _dataSource.CreateCommand("SELECT DISTINCT custody_key FROM vault_versions WHERE custody_key <> ALL($1) ORDER BY 1");
-            command.Parameters.Add(new NpgsqlParameter { Value = Volatile.Read(ref _keys).Ring.Ids.ToArray() });
-            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            var ids = new List<string>();
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                ids.Add(reader.GetString(0));
-            }
-
-            return ids;
-        });
+        StringsAsync("SELECT DISTINCT custody_key FROM vault_versions WHERE custody_key <> ALL($1) ORDER BY 1", Volatile.Read(ref _keys).Ring.Ids.ToArray(), cancellationToken);
 
     /// <summary>Deletes ciphertext files of the directory backend that no version names (left by a store whose commit failed).</summary>
     /// <param name="minimumAge">Only files at least this old, so a store in progress keeps its file.</param>
@@ -376,19 +349,8 @@ public sealed class RecordVault
         var deleted = 0;
         foreach (var chunk in _directory.List(_time.GetUtcNow() - minimumAge).Chunk(1000))
         {
-            var named = await LogStore.GuardAsync<HashSet<string>>(async () =>
-            {
-                using var command = _dataSource.CreateCommand("SELECT content_id FROM vault_versions WHERE content_id = ANY($1)");
-                command.Parameters.Add(new NpgsqlParameter { Value = chunk });
-                using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                var set = new HashSet<string>(StringComparer.Ordinal);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    set.Add(reader.GetString(0));
-                }
-
-                return set;
-            }).ConfigureAwait(false);
+            var named = (await StringsAsync("SELECT content_id FROM vault_versions WHERE content_id = ANY($1)", chunk, cancellationToken).ConfigureAwait(false))
+                .ToHashSet(StringComparer.Ordinal);
             foreach (var cid in chunk.Where(c => !named.Contains(c)))
             {
                 _directory.Delete(cid);
@@ -408,6 +370,16 @@ public sealed class RecordVault
     private static StoredRecord ReadRecord(NpgsqlDataReader reader) => new(
         reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetInt32(6),
         reader.GetGuid(7), reader.GetInt64(8), reader.GetFieldValue<DateTimeOffset>(9));
+
+    private static AuditEntry Entry(AuditEventType type, DateTimeOffset now, string actor, string patient, string recordId) => new()
+    {
+        Type = type,
+        Id = Guid.CreateVersion7(now),
+        Time = AuditEntry.EntryTime(now),
+        Actor = actor,
+        Subject = patient,
+        Record = recordId,
+    };
 
     private static AuditEvidence? Evidence(AccessEvidence e)
     {
@@ -432,6 +404,22 @@ public sealed class RecordVault
             : throw new RecordVaultException(VaultError.NotFound, "No record has that id (a record id is a lowercase UUID).");
     }
 
+    /// <summary>Runs a query of one parameter whose answer is one text column.</summary>
+    private Task<IReadOnlyList<string>> StringsAsync(string sql, object parameter, CancellationToken cancellationToken) =>
+        LogStore.GuardAsync<IReadOnlyList<string>>(async () =>
+        {
+            using var command = _dataSource.CreateCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var values = new List<string>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                values.Add(reader.GetString(0));
+            }
+
+            return values;
+        });
+
     private KeyUse EnterKeys()
     {
         while (true)
@@ -446,29 +434,8 @@ public sealed class RecordVault
 
     private async Task<(ErasedRecord Record, int Versions)> EraseOneAsync(string recordId, string patient, string actor, CancellationToken cancellationToken)
     {
-        var contentIds = await LogStore.GuardAsync<List<string>>(async () =>
-        {
-            using var command = _dataSource.CreateCommand("SELECT content_id FROM vault_versions WHERE record_id = $1");
-            command.Parameters.Add(new NpgsqlParameter { Value = recordId });
-            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            var list = new List<string>();
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                list.Add(reader.GetString(0));
-            }
-
-            return list;
-        }).ConfigureAwait(false);
-        var now = _time.GetUtcNow();
-        var entry = new AuditEntry
-        {
-            Type = AuditEventType.RecordErased,
-            Id = Guid.CreateVersion7(now),
-            Time = AuditEntry.EntryTime(now),
-            Actor = actor,
-            Subject = patient,
-            Record = recordId,
-        };
+        var contentIds = await StringsAsync("SELECT content_id FROM vault_versions WHERE record_id = $1", recordId, cancellationToken).ConfigureAwait(false);
+        var entry = Entry(AuditEventType.RecordErased, _time.GetUtcNow(), actor, patient, recordId);
 
         // The erasure bumps the record's stream, so a version being stored at the same time conflicts instead of landing after it.
         var result = await _store.AppendAsync(StreamOf(recordId), ExpectedVersion.Any, [entry], attachments: null, cancellationToken).ConfigureAwait(false);
