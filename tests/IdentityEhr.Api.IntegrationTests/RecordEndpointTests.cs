@@ -236,5 +236,36 @@ public sealed class RecordEndpointTests(PostgresFixture postgres, AnvilFixture a
         Assert.Empty(await _service.Services.GetRequiredService<VaultService>().Vault.ListAsync(Patient, Ct));
     }
 
+    [Fact]
+    public async Task The_provenance_of_a_version_is_valid_FHIR_and_only_its_patient_and_author_read_it()
+    {
+        var stored = await StoreAsync(s_observation);
+        var second = await StoreAsync(s_observation, stored.Record);
+
+        var byPatient = await SendAsync(HttpMethod.Get, $"/records/{stored.Record}/provenance?version=1", null, _patient);
+        var byAuthor = await SendAsync(HttpMethod.Get, $"/records/{stored.Record}/provenance", null, _provider);
+        var byStranger = await SendAsync(HttpMethod.Get, $"/records/{stored.Record}/provenance", null, _stranger);
+        var badVersion = await SendAsync(HttpMethod.Get, $"/records/{stored.Record}/provenance?version=x", null, _patient);
+        var noVersion = await SendAsync(HttpMethod.Get, $"/records/{stored.Record}/provenance?version=3", null, _patient);
+
+        Assert.Equal(
+            [HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.BadRequest, HttpStatusCode.NotFound],
+            new[] { byPatient, byAuthor, byStranger, badVersion, noVersion }.Select(r => r.StatusCode));
+        Assert.Equal("application/fhir+json", byPatient.Content.Headers.ContentType?.MediaType);
+        var first = await byPatient.Content.ReadAsByteArrayAsync(Ct);
+        var latest = await byAuthor.Content.ReadAsByteArrayAsync(Ct);
+        var validator = _service.Services.GetRequiredService<Fhir.FhirValidator>();
+        Assert.True(validator.Validate(first).IsValid);
+        Assert.True(validator.Validate(latest).IsValid);
+        var json = JsonDocument.Parse(first).RootElement;
+        Assert.Equal(("Provenance", stored.Event.ToString()), (json.GetProperty("resourceType").GetString(), json.GetProperty("id").GetString()));
+        Assert.Contains(stored.Record, Encoding.UTF8.GetString(first), StringComparison.Ordinal);
+        Assert.Contains(stored.ContentId, Encoding.UTF8.GetString(first), StringComparison.Ordinal);
+        Assert.Contains(second.ContentId, Encoding.UTF8.GetString(latest), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Delete, $"/records/{stored.Record}", null, _patient)).StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, (await SendAsync(HttpMethod.Get, $"/records/{stored.Record}/provenance", null, _patient)).StatusCode);
+    }
+
     private static string RequestAuthenticatorProblem(string code) => Auth.RequestAuthenticator.ProblemBase + code;
 }

@@ -44,6 +44,15 @@ internal static class RecordEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status410Gone);
+        records.MapGet("/{recordId}/provenance", ProvenanceAsync)
+            .WithName("GetRecordProvenance")
+            .WithSummary("The FHIR R4 Provenance of a stored record version (?version=, default the latest): who stored it for whom, when, as which ciphertext. Only the patient or that version's author may read it. Needs a request proof.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/fhir+json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone);
         routes.MapDelete("/patients/{did}/records", ErasePatientAsync)
             .WithTags("Records")
             .WithName("ErasePatientRecords")
@@ -167,6 +176,45 @@ internal static class RecordEndpoints
         }
 
         return TypedResults.Ok(Erasure(await vault.Vault.ErasePatientAsync(patient.ToString(), caller.ToString(), cancellationToken)));
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ProvenanceAsync(
+        string recordId, HttpContext http, RequestAuthenticator authenticator, VaultService vault, CancellationToken cancellationToken)
+    {
+        var (caller, unauthenticated) = await authenticator.AuthenticateAsync(http, ReadOnlyMemory<byte>.Empty, cancellationToken);
+        if (unauthenticated is not null)
+        {
+            return unauthenticated;
+        }
+
+        int? version = null;
+        if (http.Request.Query["version"].ToString() is { Length: > 0 } text)
+        {
+            if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number < 1)
+            {
+                return Problem(StatusCodes.Status400BadRequest, "bad-version", "Not a version", "?version= must be a positive whole number");
+            }
+
+            version = number;
+        }
+
+        try
+        {
+            var stored = await vault.Vault.FindAsync(recordId, version, cancellationToken);
+            var who = caller!.ToString();
+            if (who != stored.Patient && who != stored.Author)
+            {
+                return Problem(StatusCodes.Status403Forbidden, "not-allowed", "Not yours", "only the record's patient or this version's author may read its provenance");
+            }
+
+            var provenance = IdentityEhr.Fhir.Views.ProvenanceView.Create(new IdentityEhr.Fhir.Views.StoredRecordFacts(
+                stored.RecordId, stored.Version, stored.ResourceType, stored.Patient, stored.Author, stored.StoredAt, stored.ContentId, stored.EventId));
+            return TypedResults.File(provenance, "application/fhir+json");
+        }
+        catch (RecordVaultException e)
+        {
+            return Refused(e);
+        }
     }
 
     private static ErasureResponse Erasure(ErasureResult result) =>
