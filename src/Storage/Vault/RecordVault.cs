@@ -32,6 +32,7 @@ public sealed class RecordVault
     private readonly BlobDirectory? _directory;
     private readonly TimeProvider _time;
     private readonly Lock _rotation = new();
+    private readonly VersionReads _reads;
     private KeyUse _keys;
 
     /// <summary>Opens the vault on an event store.</summary>
@@ -47,6 +48,7 @@ public sealed class RecordVault
         _directory = options.BlobDirectory is { } folder ? new BlobDirectory(folder) : null;
         _time = options.TimeProvider;
         _keys = new KeyUse(options.CustodyKeys);
+        _reads = new VersionReads(_dataSource);
     }
 
     /// <summary>Gets the id of the custody key new data keys are wrapped with.</summary>
@@ -458,25 +460,8 @@ public sealed class RecordVault
 
     private async Task<StoredVersion> ReadVersionAsync(string recordId, int? version, bool withKey, CancellationToken cancellationToken, bool retried = false)
     {
-        var row = await LogStore.GuardAsync(async () =>
-        {
-            var blob = withKey && _directory is null ? ", (SELECT data FROM vault_blobs b WHERE b.content_id = v.content_id)" : ", NULL::bytea";
-            var key = withKey ? ", custody_key, wrapped_key" : ", NULL::text, NULL::bytea";
-            using var command = _dataSource.CreateCommand(
-                $"SELECT {Columns}{key}{blob} FROM vault_versions v " +
-                "WHERE record_id = $1 AND ($2::integer IS NULL OR version = $2) ORDER BY version DESC LIMIT 1");
-            command.Parameters.Add(new NpgsqlParameter { Value = recordId });
-            command.Parameters.Add(new NpgsqlParameter { Value = version.HasValue ? version.Value : DBNull.Value, DataTypeName = "integer" });
-            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return null;
-            }
-
-            return new StoredVersion(
-                ReadRecord(reader), reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : (byte[])reader[11],
-                reader.IsDBNull(12) ? null : (byte[])reader[12], DataKey: null);
-        }).ConfigureAwait(false);
+        var read = await _reads.ReadAsync(recordId, version, withCiphertext: withKey && _directory is null, cancellationToken).ConfigureAwait(false);
+        var row = read is null ? null : new StoredVersion(read.Record, read.CustodyKeyId, read.WrappedKey, read.Ciphertext, DataKey: null);
         if (row is null)
         {
             var erased = await LogStore.GuardAsync(async () =>
