@@ -32,7 +32,7 @@ public class RecordCipherBenchmarks
         _nonce = new byte[RecordCipher.NonceSize];
         _tag = new byte[RecordCipher.TagSize];
         _aes = new AesGcm(_key, RecordCipher.TagSize);
-        _address = new RecordAddress("01937f6e-0000-7000-8000-000000000001", "did:key:z6MkjchhfUsD6mmvni8mCdXHw216Xrm9bQe2mBH1P5RDjVJG", 1);
+        _address = new RecordAddress("01937f6e-0000-7000-8000-000000000001", "did:key:z6MkjchhfUsD6mmvni8mCdXHw216Xrm9bQe2mBH1P5RDjVJG", "Observation", 1);
     }
 
     [GlobalCleanup]

@@ -137,7 +137,7 @@ foreach (var size in new[] { 4096, 1024 * 1024 })
 {
     var plaintext = RandomNumberGenerator.GetBytes(size);
     var dataKey = RecordCipher.NewDataKey();
-    var address = new RecordAddress(Guid.CreateVersion7().ToString(), Patient, 1);
+    var address = new RecordAddress(Guid.CreateVersion7().ToString(), Patient, "Observation", 1);
     var ours = Parallel(1, TimeSpan.FromSeconds(2), () => RecordCipher.Seal(dataKey, address, plaintext)) * size / 1048576.0;
     using var aes = new AesGcm(dataKey, 16);
     var nonce = new byte[12];

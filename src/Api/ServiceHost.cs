@@ -78,11 +78,13 @@ internal static class ServiceHost
         AuditLogOptions logOptions;
         AnchoringOptions anchoringOptions;
         VaultOptions vaultOptions;
+        PublicOrigin publicOrigin;
         try
         {
             logOptions = AuditLogOptions.Read(name => builder.Configuration[name], settings.DataDirectory);
             anchoringOptions = AnchoringOptions.Read(name => builder.Configuration[name], settings.DataDirectory, infrastructure.Chain.IsEmbedded);
             vaultOptions = VaultOptions.Read(name => builder.Configuration[name], settings.DataDirectory);
+            publicOrigin = PublicOrigin.Read(name => builder.Configuration[name]);
         }
         catch (FormatException e)
         {
@@ -95,7 +97,7 @@ internal static class ServiceHost
         using (logOptions)
         using (anchoringOptions)
         {
-            var app = Build(builder, infrastructure, settings.EthrNetworks, logOptions, anchoringOptions, vaultOptions);
+            var app = Build(builder, infrastructure, settings.EthrNetworks, logOptions, anchoringOptions, vaultOptions, publicOrigin);
             await using (app)
             {
                 await app.StartAsync();
@@ -111,7 +113,7 @@ internal static class ServiceHost
     /// <summary>Builds the HTTP application on running infrastructure; tests call this with their fixtures' infrastructure.</summary>
     public static WebApplication Build(
         WebApplicationBuilder builder, Infrastructure infrastructure, IReadOnlyList<EthrNetworkSetting>? ethrNetworks = null, AuditLogOptions? logOptions = null,
-        AnchoringOptions? anchoringOptions = null, VaultOptions? vaultOptions = null)
+        AnchoringOptions? anchoringOptions = null, VaultOptions? vaultOptions = null, PublicOrigin? publicOrigin = null)
     {
         ethrNetworks ??= [];
         builder.Services.AddSingleton(infrastructure);
@@ -147,7 +149,9 @@ internal static class ServiceHost
         builder.Services.AddSingleton<VaultService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<VaultService>());
         builder.Services.AddSingleton(_ => new FhirValidator());
+        builder.Services.AddSingleton(publicOrigin ?? new PublicOrigin((Uri?)null));
         builder.Services.AddSingleton<ReplayCache>();
+        builder.Services.AddSingleton<BodyBudget>();
         builder.Services.AddSingleton<RequestAuthenticator>();
         builder.Services.AddSingleton<HealthReporter>();
         builder.Services.AddSingleton(TimeProvider.System);

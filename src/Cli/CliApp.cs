@@ -25,6 +25,7 @@ internal sealed class CliApp(
             LogCommand.Create(context),
             AuditCommand.Create(context),
             RecordCommand.Create(context),
+            VaultCommand.Create(context),
         };
 
         var parsed = root.Parse(args);

@@ -113,12 +113,19 @@ internal sealed class ServiceClient(CliContext context, Uri service) : IDisposab
                 detail = $"{detail} — {string.Join("; ", listed)}{(issues.Count > 10 ? $"; and {issues.Count - 10} more" : string.Empty)}";
             }
 
-            return detail;
+            // One line, printable, bounded: the text comes from the server and goes to a terminal.
+            return detail is null ? null : OneLine(detail);
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
         {
             return null;
         }
+    }
+
+    private static string OneLine(string text)
+    {
+        var clean = new string([.. text.Select(c => char.IsControl(c) ? ' ' : c)]);
+        return clean.Length <= 600 ? clean : clean[..600] + "…";
     }
 
     /// <summary>Gets and parses the latest signed checkpoint.</summary>

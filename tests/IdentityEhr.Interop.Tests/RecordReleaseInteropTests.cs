@@ -33,7 +33,7 @@ public sealed class RecordReleaseInteropTests
         using var requester = PrivateKey.Generate(KeyType.X25519);
         var recordId = Guid.CreateVersion7().ToString();
         var dataKey = RecordCipher.NewDataKey();
-        var ciphertext = RecordCipher.Seal(dataKey, new RecordAddress(recordId, Patient, version), s_record);
+        var ciphertext = RecordCipher.Seal(dataKey, new RecordAddress(recordId, Patient, "Observation", version), s_record);
         var release = RecordRelease.Create(Stored(recordId, version, ciphertext), ciphertext, dataKey, new RecordRecipient(requester.PublicKey, Provider + "#ka"), Guid.Empty);
         CryptographicOperations.ZeroMemory(dataKey);
 
@@ -44,6 +44,7 @@ public sealed class RecordReleaseInteropTests
             ["ciphertextB64"] = Base64UrlText.Encode(ciphertext),
             ["recordId"] = recordId,
             ["patient"] = Patient,
+            ["resourceType"] = "Observation",
             ["version"] = version,
         });
 
@@ -59,7 +60,7 @@ public sealed class RecordReleaseInteropTests
         using var requester = PrivateKey.Generate(KeyType.X25519);
         var recordId = Guid.CreateVersion7().ToString();
         var dataKey = RecordCipher.NewDataKey();
-        var ciphertext = RecordCipher.Seal(dataKey, new RecordAddress(recordId, Patient, 1), s_record);
+        var ciphertext = RecordCipher.Seal(dataKey, new RecordAddress(recordId, Patient, "Observation", 1), s_record);
         var release = RecordRelease.Create(Stored(recordId, 1, ciphertext), ciphertext, dataKey, new RecordRecipient(requester.PublicKey, Provider + "#ka"), Guid.Empty);
 
         var opened = await RunAsync("record-open", new JsonObject
@@ -69,6 +70,7 @@ public sealed class RecordReleaseInteropTests
             ["ciphertextB64"] = Base64UrlText.Encode(ciphertext),
             ["recordId"] = recordId,
             ["patient"] = Patient,
+            ["resourceType"] = "Observation",
             ["version"] = 2,
         });
 
@@ -88,6 +90,7 @@ public sealed class RecordReleaseInteropTests
             ["plaintextB64"] = Base64UrlText.Encode(s_record),
             ["recordId"] = recordId,
             ["patient"] = Patient,
+            ["resourceType"] = "Observation",
             ["version"] = 3,
         });
 
@@ -96,5 +99,6 @@ public sealed class RecordReleaseInteropTests
         Assert.Equal(RecordOpenError.None, release.TryOpen(requester, out var plaintext));
         Assert.Equal(s_record, plaintext);
         Assert.Equal(RecordOpenError.AssociatedDataMismatch, (release with { Record = release.Record with { Version = 4 } }).TryOpen(requester, out _));
+        Assert.Equal(RecordOpenError.AssociatedDataMismatch, (release with { Record = release.Record with { ResourceType = "Condition" } }).TryOpen(requester, out _));
     }
 }

@@ -7,7 +7,7 @@ namespace IdentityEhr.Storage.IntegrationTests;
 public sealed class RecordCipherTests
 {
     private const string Patient = "did:key:z6MkjchhfUsD6mmvni8mCdXHw216Xrm9bQe2mBH1P5RDjVJG";
-    private static readonly RecordAddress s_address = new("urn:uuid:01937f6e-0000-7000-8000-000000000001", Patient, 1);
+    private static readonly RecordAddress s_address = new("urn:uuid:01937f6e-0000-7000-8000-000000000001", Patient, "Observation", 1);
 
     [Theory]
     [InlineData(0)]
@@ -53,15 +53,16 @@ public sealed class RecordCipherTests
     }
 
     [Theory]
-    [InlineData("urn:uuid:01937f6e-0000-7000-8000-000000000002", Patient, 1)]
-    [InlineData("urn:uuid:01937f6e-0000-7000-8000-000000000001", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", 1)]
-    [InlineData("urn:uuid:01937f6e-0000-7000-8000-000000000001", Patient, 2)]
-    public void A_ciphertext_moved_to_another_record_patient_or_version_fails_to_open(string record, string patient, int version)
+    [InlineData("urn:uuid:01937f6e-0000-7000-8000-000000000002", Patient, "Observation", 1)]
+    [InlineData("urn:uuid:01937f6e-0000-7000-8000-000000000001", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", "Observation", 1)]
+    [InlineData("urn:uuid:01937f6e-0000-7000-8000-000000000001", Patient, "Condition", 1)]
+    [InlineData("urn:uuid:01937f6e-0000-7000-8000-000000000001", Patient, "Observation", 2)]
+    public void A_ciphertext_moved_to_another_record_patient_type_or_version_fails_to_open(string record, string patient, string resourceType, int version)
     {
         var key = RecordCipher.NewDataKey();
         var sealedBytes = RecordCipher.Seal(key, s_address, "{\"resourceType\":\"Observation\"}"u8);
 
-        Assert.False(RecordCipher.TryOpen(key, new RecordAddress(record, patient, version), sealedBytes, out _));
+        Assert.False(RecordCipher.TryOpen(key, new RecordAddress(record, patient, resourceType, version), sealedBytes, out _));
     }
 
     [Fact]
@@ -76,21 +77,24 @@ public sealed class RecordCipherTests
     public void The_associated_data_tells_fields_apart_however_they_are_split()
     {
         // Length prefixes: "ab" + "c" and "a" + "bc" are different addresses.
-        Assert.NotEqual(new RecordAddress("ab", "did:c", 1).ToAssociatedData(), new RecordAddress("a", "bdid:c", 1).ToAssociatedData());
-        Assert.NotEqual(new RecordAddress("a", "did:x", 1).ToAssociatedData(), new RecordAddress("a", "did:x", 256).ToAssociatedData());
+        Assert.NotEqual(new RecordAddress("ab", "did:c", "Observation", 1).ToAssociatedData(), new RecordAddress("a", "bdid:c", "Observation", 1).ToAssociatedData());
+        Assert.NotEqual(new RecordAddress("a", "did:xA", "B", 1).ToAssociatedData(), new RecordAddress("a", "did:x", "AB", 1).ToAssociatedData());
+        Assert.NotEqual(new RecordAddress("a", "did:x", "Observation", 1).ToAssociatedData(), new RecordAddress("a", "did:x", "Observation", 256).ToAssociatedData());
     }
 
     [Theory]
-    [InlineData("", Patient, 1)]
-    [InlineData("has space", Patient, 1)]
-    [InlineData("urn:x", "", 1)]
-    [InlineData("urn:x", "did:ké", 1)]
-    [InlineData("urn:x", Patient, 0)]
-    public void An_invalid_address_is_refused(string record, string patient, int version)
+    [InlineData("", Patient, "Observation", 1)]
+    [InlineData("has space", Patient, "Observation", 1)]
+    [InlineData("urn:x", "", "Observation", 1)]
+    [InlineData("urn:x", "did:ké", "Observation", 1)]
+    [InlineData("urn:x", Patient, "", 1)]
+    [InlineData("urn:x", Patient, "Obs/x", 1)]
+    [InlineData("urn:x", Patient, "Observation", 0)]
+    public void An_invalid_address_is_refused(string record, string patient, string resourceType, int version)
     {
         var key = RecordCipher.NewDataKey();
 
-        Assert.ThrowsAny<ArgumentException>(() => RecordCipher.Seal(key, new RecordAddress(record, patient, version), "{}"u8));
+        Assert.ThrowsAny<ArgumentException>(() => RecordCipher.Seal(key, new RecordAddress(record, patient, resourceType, version), "{}"u8));
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class RecordReleaseDocumentTests
         using var requester = PrivateKey.Generate(KeyType.X25519);
         var recordId = Guid.CreateVersion7().ToString();
         var dataKey = RecordCipher.NewDataKey();
-        var ciphertext = RecordCipher.Seal(dataKey, new RecordAddress(recordId, Patient, 3), s_record);
+        var ciphertext = RecordCipher.Seal(dataKey, new RecordAddress(recordId, Patient, "Observation", 3), s_record);
         var stored = new StoredRecord(recordId, 3, Patient, "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", "Observation",
             ContentId.Of(ciphertext).Text, ciphertext.Length, Guid.CreateVersion7(), 42, DateTimeOffset.Parse("2026-11-21T10:00:00.123Z", System.Globalization.CultureInfo.InvariantCulture));
         var release = RecordRelease.Create(stored, ciphertext, dataKey, new RecordRecipient(requester.PublicKey, "did:example:r#ka"), Guid.CreateVersion7());

@@ -168,6 +168,7 @@ public sealed class VaultTests(PostgresFixture postgres)
         Assert.Equal(RecordOpenError.AssociatedDataMismatch, (release with { Record = stored with { Version = 2 } }).TryOpen(rig.Requester, out var p2));
         Assert.Equal(RecordOpenError.AssociatedDataMismatch, (release with { Record = stored with { Patient = VaultRig.OtherPatient } }).TryOpen(rig.Requester, out var p3));
         Assert.Equal(RecordOpenError.AssociatedDataMismatch, (release with { Record = stored with { RecordId = Guid.CreateVersion7().ToString() } }).TryOpen(rig.Requester, out var p4));
+        Assert.Equal(RecordOpenError.AssociatedDataMismatch, (release with { Record = stored with { ResourceType = "Condition" } }).TryOpen(rig.Requester, out _));
         Assert.Equal(RecordOpenError.WrongRecipientKey, release.TryOpen(stranger, out var p5));
         Assert.Equal(RecordOpenError.WrongRecipientKey, (release with { Jwe = tamperedJwe }).TryOpen(rig.Requester, out var p6));
         Assert.All(new[] { p1, p2, p3, p4, p5, p6 }, Assert.Empty);
@@ -213,6 +214,12 @@ public sealed class VaultTests(PostgresFixture postgres)
         }
 
         var missing = await Assert.ThrowsAsync<RecordVaultException>(() => rig.ReleaseAsync(b));
+
+        // A record relabelled as another resource type (to fit a consent's scope) does not unwrap: the type is bound too.
+        var c = await rig.PutAsync(s_condition, "Condition");
+        await rig.ExecuteAsync("UPDATE vault_versions SET resource_type = 'Immunization' WHERE record_id = $1", c.RecordId);
+        var relabelled = await Assert.ThrowsAsync<RecordVaultException>(() => rig.ReleaseAsync(c with { ResourceType = "Immunization" }));
+        Assert.Equal(VaultError.KeyUnwrapFailed, relabelled.Error);
 
         Assert.Equal(
             [VaultError.CiphertextAltered, VaultError.KeyUnwrapFailed, VaultError.UnknownCustodyKey, VaultError.CiphertextMissing],

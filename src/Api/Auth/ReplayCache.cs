@@ -6,7 +6,8 @@ namespace IdentityEhr.Api.Auth;
 /// <summary>
 /// The request proof ids (<c>jti</c>) seen while they could still be accepted: a proof is accepted within
 /// <see cref="RequestProof.MaxSkew"/> of its <c>iat</c> either way, so an id is kept until twice that has passed. Kept in memory
-/// per instance; the size is bounded, and when full the service refuses new proofs rather than forget a live one.
+/// per instance; the size is bounded, and when full the service refuses new proofs rather than forget a live one. Expired ids
+/// are pruned at most once a second, so a full cache does not turn every request into a scan.
 /// </summary>
 internal sealed class ReplayCache(TimeProvider time)
 {
@@ -14,7 +15,12 @@ internal sealed class ReplayCache(TimeProvider time)
     public const int Capacity = 1_000_000;
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
-    private long _uses;
+    private readonly Lock _pruning = new();
+    private int _count;
+    private long _nextPrune;
+
+    /// <summary>Gets a value saying whether the cache is full of live ids (the service is then overloaded, not attacked by replay).</summary>
+    public bool IsFull => Volatile.Read(ref _count) >= Capacity;
 
     /// <summary>Records a proof id once.</summary>
     /// <param name="id">The <c>jti</c>.</param>
@@ -22,26 +28,48 @@ internal sealed class ReplayCache(TimeProvider time)
     /// <returns><see langword="true"/> the first time; <see langword="false"/> for a replay, or when the cache is full.</returns>
     public bool TryUse(string id, DateTimeOffset issuedAt)
     {
-        if (Interlocked.Increment(ref _uses) % 4096 == 0 || _seen.Count >= Capacity)
+        var now = time.GetUtcNow();
+        if (now.UtcTicks >= Volatile.Read(ref _nextPrune))
         {
-            Prune();
+            Prune(now);
         }
 
-        return _seen.Count < Capacity && _seen.TryAdd(id, issuedAt + RequestProof.MaxSkew + RequestProof.MaxSkew);
+        if (Interlocked.Increment(ref _count) > Capacity)
+        {
+            Interlocked.Decrement(ref _count);
+            return false;
+        }
+
+        if (_seen.TryAdd(id, issuedAt + RequestProof.MaxSkew + RequestProof.MaxSkew))
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _count);
+        return false;
     }
 
-    /// <summary>Gets a value saying whether the cache is full of live ids (the service is then overloaded, not attacked by replay).</summary>
-    public bool IsFull => _seen.Count >= Capacity;
-
-    private void Prune()
+    private void Prune(DateTimeOffset now)
     {
-        var now = time.GetUtcNow();
-        foreach (var (id, expires) in _seen)
+        if (!_pruning.TryEnter())
         {
-            if (expires < now)
+            return;
+        }
+
+        try
+        {
+            Volatile.Write(ref _nextPrune, now.AddSeconds(1).UtcTicks);
+            foreach (var (id, expires) in _seen)
             {
-                _seen.TryRemove(id, out _);
+                if (expires < now && _seen.TryRemove(id, out _))
+                {
+                    Interlocked.Decrement(ref _count);
+                }
             }
+        }
+        finally
+        {
+            _pruning.Exit();
         }
     }
 }

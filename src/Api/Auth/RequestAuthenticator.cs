@@ -1,7 +1,6 @@
 using IdentityEhr.Credentials.Jose;
 using IdentityEhr.Identity.Dids;
 using IdentityEhr.Identity.Resolution;
-using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IdentityEhr.Api.Auth;
@@ -10,7 +9,7 @@ namespace IdentityEhr.Api.Auth;
 /// Authenticates a request by its caller's DID: <c>Authorization: DID &lt;request proof&gt;</c> (specs/http-api.md, "Request
 /// proofs"). A refusal is 401 problem details naming the failed check, with <c>WWW-Authenticate: DID</c>.
 /// </summary>
-internal sealed class RequestAuthenticator(DidResolver resolver, ReplayCache replays, TimeProvider time)
+internal sealed class RequestAuthenticator(DidResolver resolver, ReplayCache replays, PublicOrigin origin, TimeProvider time)
 {
     /// <summary>The problem type base of refused proofs.</summary>
     public const string ProblemBase = "https://identityehr.dev/problems/auth/";
@@ -29,7 +28,12 @@ internal sealed class RequestAuthenticator(DidResolver resolver, ReplayCache rep
             compact = header[(RequestProof.Scheme.Length + 1)..].Trim();
         }
 
-        var url = new Uri(http.Request.GetEncodedUrl());
+        if (origin.Of(http.Request) is not { } url)
+        {
+            return (null, TypedResults.Problem(
+                detail: "the request's Host header does not make a URL", statusCode: StatusCodes.Status400BadRequest, title: "Bad Host", type: ProblemBase + "bad-host"));
+        }
+
         var result = await RequestProof.VerifyAsync(compact, http.Request.Method, url, RequestProof.BodyHash(body.Span), time.GetUtcNow(), resolver, cancellationToken);
         var error = result.Error;
         if (result.Holds && !replays.TryUse(result.Id!, result.IssuedAt))

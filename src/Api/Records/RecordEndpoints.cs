@@ -29,9 +29,10 @@ internal static class RecordEndpoints
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         records.MapPut("/{recordId}", StoreVersionAsync)
             .WithName("StoreRecordVersion")
-            .WithSummary("Store a new version of a record (same patient, same resource type). Needs a request proof.")
+            .WithSummary("Store a new version of a record (same patient, same resource type), as its patient or the provider who stored it first. Needs a request proof.")
             .Produces<RecordResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status410Gone)
@@ -40,6 +41,15 @@ internal static class RecordEndpoints
             .WithName("EraseRecord")
             .WithSummary("Erase a record (crypto-shredding: its keys and ciphertexts are destroyed). Only its patient may. Needs a request proof.")
             .Produces<ErasureResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone);
+        records.MapGet("/{recordId}", GetAsync)
+            .WithName("GetRecord")
+            .WithSummary("A stored record version's metadata (?version=, default the latest; never content or keys). Only the patient or that version's author may read it. Needs a request proof.")
+            .Produces<RecordResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -64,7 +74,7 @@ internal static class RecordEndpoints
     }
 
     private static async Task<Results<Created<RecordResponse>, ProblemHttpResult>> StoreAsync(
-        HttpContext http, RequestAuthenticator authenticator, FhirValidator validator, VaultService vault, CancellationToken cancellationToken)
+        HttpContext http, RequestAuthenticator authenticator, FhirValidator validator, VaultService vault, BodyBudget budget, CancellationToken cancellationToken)
     {
         var text = http.Request.Query["patient"].ToString();
         if (!Did.TryParse(text, out var patient, out _) || text.Length > 512)
@@ -72,29 +82,47 @@ internal static class RecordEndpoints
             return Problem(StatusCodes.Status400BadRequest, "bad-patient", "No patient", "?patient= must name the patient's DID (at most 512 characters)");
         }
 
-        return await StoreBodyAsync(http, authenticator, validator, vault, patient.ToString(), recordId: null, cancellationToken);
+        return await StoreBodyAsync(http, authenticator, validator, vault, budget, (_, _) => Task.FromResult<(string?, ProblemHttpResult?)>((patient.ToString(), null)), recordId: null, cancellationToken);
     }
 
     private static async Task<Results<Created<RecordResponse>, ProblemHttpResult>> StoreVersionAsync(
-        string recordId, HttpContext http, RequestAuthenticator authenticator, FhirValidator validator, VaultService vault, CancellationToken cancellationToken)
-    {
-        StoredRecord latest;
-        try
+        string recordId, HttpContext http, RequestAuthenticator authenticator, FhirValidator validator, VaultService vault, BodyBudget budget,
+        CancellationToken cancellationToken) =>
+        await StoreBodyAsync(http, authenticator, validator, vault, budget, async (caller, ct) =>
         {
-            latest = await vault.Vault.FindAsync(recordId, cancellationToken: cancellationToken);
-        }
-        catch (RecordVaultException e)
-        {
-            return Refused(e);
-        }
+            // A new version may come from the record's patient or from the provider who stored its first version; anyone else
+            // could otherwise put words in a patient's record, since record ids and patient DIDs are public in the log.
+            try
+            {
+                var first = await vault.Vault.FindAsync(recordId, 1, ct);
+                return caller == first.Patient || caller == first.Author
+                    ? (first.Patient, null)
+                    : (null, Problem(StatusCodes.Status403Forbidden, "not-allowed", "Not yours", "only the record's patient or the provider who stored it first may add a version"));
+            }
+            catch (RecordVaultException e)
+            {
+                return (null, Refused(e));
+            }
+        }, recordId, cancellationToken);
 
-        return await StoreBodyAsync(http, authenticator, validator, vault, latest.Patient, latest.RecordId, cancellationToken);
-    }
-
+    /// <summary>Reads and authenticates the body, lets <paramref name="authorize"/> say whose record it is, validates the FHIR, stores it.</summary>
     private static async Task<Results<Created<RecordResponse>, ProblemHttpResult>> StoreBodyAsync(
-        HttpContext http, RequestAuthenticator authenticator, FhirValidator validator, VaultService vault, string patient, string? recordId,
-        CancellationToken cancellationToken)
+        HttpContext http, RequestAuthenticator authenticator, FhirValidator validator, VaultService vault, BodyBudget budget,
+        Func<string, CancellationToken, Task<(string? Patient, ProblemHttpResult? Problem)>> authorize, string? recordId, CancellationToken cancellationToken)
     {
+        var mediaType = http.Request.ContentType?.Split(';')[0].Trim();
+        if (mediaType is not ("application/fhir+json" or "application/json"))
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Not FHIR JSON", "send the record as application/fhir+json (FHIR R4 JSON)");
+        }
+
+        using var lease = budget.TryTake(http.Request.ContentLength ?? RecordVault.MaxRecordBytes);
+        if (lease is null)
+        {
+            http.Response.Headers.RetryAfter = "1";
+            return Problem(StatusCodes.Status503ServiceUnavailable, "busy", "Busy", "too many large records are being stored right now; retry shortly");
+        }
+
         var (body, tooLarge) = await RequestBody.ReadAsync(http.Request, RecordVault.MaxRecordBytes, cancellationToken);
         if (tooLarge is not null)
         {
@@ -107,10 +135,10 @@ internal static class RecordEndpoints
             return unauthenticated;
         }
 
-        var mediaType = http.Request.ContentType?.Split(';')[0].Trim();
-        if (mediaType is not ("application/fhir+json" or "application/json"))
+        var (patient, refused) = await authorize(caller!.ToString(), cancellationToken);
+        if (refused is not null)
         {
-            return Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Not FHIR JSON", "send the record as application/fhir+json (FHIR R4 JSON)");
+            return refused;
         }
 
         var validation = validator.Validate(body.Span);
@@ -127,13 +155,54 @@ internal static class RecordEndpoints
         try
         {
             var stored = await vault.Vault.PutAsync(
-                new RecordSubmission(patient, caller!.ToString(), validation.ResourceType!, body) { RecordId = recordId }, cancellationToken);
+                new RecordSubmission(patient!, caller.ToString(), validation.ResourceType!, body) { RecordId = recordId }, cancellationToken);
             return TypedResults.Created($"/records/{stored.RecordId}", RecordResponse.From(stored));
         }
         catch (RecordVaultException e)
         {
             return Refused(e);
         }
+    }
+
+    private static async Task<Results<Ok<RecordResponse>, ProblemHttpResult>> GetAsync(
+        string recordId, HttpContext http, RequestAuthenticator authenticator, VaultService vault, CancellationToken cancellationToken)
+    {
+        var (caller, unauthenticated) = await authenticator.AuthenticateAsync(http, ReadOnlyMemory<byte>.Empty, cancellationToken);
+        if (unauthenticated is not null)
+        {
+            return unauthenticated;
+        }
+
+        var (version, badVersion) = Version(http);
+        if (badVersion is not null)
+        {
+            return badVersion;
+        }
+
+        try
+        {
+            var stored = await vault.Vault.FindAsync(recordId, version, cancellationToken);
+            return caller!.ToString() == stored.Patient || caller.ToString() == stored.Author
+                ? TypedResults.Ok(RecordResponse.From(stored))
+                : Problem(StatusCodes.Status403Forbidden, "not-allowed", "Not yours", "only the record's patient or this version's author may read its metadata");
+        }
+        catch (RecordVaultException e)
+        {
+            return Refused(e);
+        }
+    }
+
+    /// <summary>The <c>?version=</c> of a read: absent (the latest) or a positive whole number.</summary>
+    private static (int? Version, ProblemHttpResult? Problem) Version(HttpContext http)
+    {
+        if (http.Request.Query["version"].ToString() is not { Length: > 0 } text)
+        {
+            return (null, null);
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) && number >= 1
+            ? (number, null)
+            : (null, Problem(StatusCodes.Status400BadRequest, "bad-version", "Not a version", "?version= must be a positive whole number"));
     }
 
     private static async Task<Results<Ok<ErasureResponse>, ProblemHttpResult>> EraseAsync(
@@ -187,15 +256,10 @@ internal static class RecordEndpoints
             return unauthenticated;
         }
 
-        int? version = null;
-        if (http.Request.Query["version"].ToString() is { Length: > 0 } text)
+        var (version, badVersion) = Version(http);
+        if (badVersion is not null)
         {
-            if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number < 1)
-            {
-                return Problem(StatusCodes.Status400BadRequest, "bad-version", "Not a version", "?version= must be a positive whole number");
-            }
-
-            version = number;
+            return badVersion;
         }
 
         try
@@ -229,7 +293,7 @@ internal static class RecordEndpoints
             VaultError.PatientMismatch => (StatusCodes.Status409Conflict, "patient-mismatch", "Another patient's record"),
             VaultError.ResourceTypeMismatch => (StatusCodes.Status409Conflict, "resource-type-mismatch", "Another resource type"),
             VaultError.VersionConflict => (StatusCodes.Status409Conflict, "version-conflict", "Changed meanwhile"),
-            VaultError.InvalidSize => (StatusCodes.Status413PayloadTooLarge, "too-large", "Record too large"),
+            VaultError.InvalidSize => (StatusCodes.Status413PayloadTooLarge, "invalid-size", "Record empty or too large"),
             _ => (StatusCodes.Status500InternalServerError, "vault-integrity", "Stored record unreadable"),
         };
         return Problem(status, code, title, e.Message);

@@ -19,6 +19,15 @@ internal sealed partial class VaultService(AuditLogService log, VaultOptions opt
     {
         var vault = new RecordVault(log.Store, new RecordVaultOptions { CustodyKeys = options.Keys, BlobDirectory = options.BlobDirectory, TimeProvider = time });
         var missing = await vault.UnheldCustodyKeysAsync(cancellationToken);
+        if (missing.Count == 0 && options.Keys.Ids.Count > 1 && options.KeyFile is not null)
+        {
+            // A rotation was begun (`ehr vault rotate-key` wrote the next key beside the file) or interrupted: finish it before
+            // serving, so every data key is wrapped by the next key and the old key file is cleared.
+            var rewrapped = await vault.RotateCustodyKeyAsync(options.Keys.Current, cancellationToken);
+            CustodyKeyFile.CompleteRotation(options.KeyFile);
+            LogRotated(logger, options.Keys.Current.Id, rewrapped);
+        }
+
         if (missing.Count > 0)
         {
             throw new InvalidOperationException(
@@ -27,10 +36,19 @@ internal sealed partial class VaultService(AuditLogService log, VaultOptions opt
         }
 
         _vault = vault;
+        if (options.BlobDirectory is not null)
+        {
+            // Files no version names: left by stores whose commit failed or erasures that could not delete them.
+            await vault.SweepAsync(TimeSpan.FromHours(1), cancellationToken);
+        }
+
         LogStarted(logger, options.Keys.Current.Id, options.BlobDirectory ?? "PostgreSQL");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Custody key rotation finished: {Rewrapped} data keys rewrapped with {KeyId}; the old key file is cleared")]
+    private static partial void LogRotated(ILogger logger, string keyId, int rewrapped);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Record vault open: custody key {KeyId}, ciphertexts in {Backend}")]
     private static partial void LogStarted(ILogger logger, string keyId, string backend);

@@ -61,7 +61,7 @@ internal static class RecordCommand
                 var answer = recordId is null
                     ? await client.SendSignedAsync(HttpMethod.Post, $"/records?patient={patientText}", body, "application/fhir+json", key, KeyId(did, key), cancellationToken)
                     : await client.SendSignedAsync(HttpMethod.Put, $"/records/{recordId}", body, "application/fhir+json", key, KeyId(did, key), cancellationToken);
-                var stored = JsonNode.Parse(answer)!.AsObject();
+                var stored = Answer(answer);
                 if (parse.GetValue(context.Json))
                 {
                     await context.Output.WriteLineAsync(stored.ToJsonString(s_indented));
@@ -105,14 +105,14 @@ internal static class RecordCommand
             using (var client = ServiceClient.For(context, parse))
             {
                 var path = recordId is null ? $"/patients/{did}/records" : $"/records/{recordId}";
-                var answer = JsonNode.Parse(await client.SendSignedAsync(HttpMethod.Delete, path, null, null, key, KeyId(did, key), cancellationToken))!.AsObject();
+                var answer = Answer(await client.SendSignedAsync(HttpMethod.Delete, path, null, null, key, KeyId(did, key), cancellationToken));
                 if (parse.GetValue(context.Json))
                 {
                     await context.Output.WriteLineAsync(answer.ToJsonString(s_indented));
                     return;
                 }
 
-                var erased = answer["records"]!.AsArray();
+                var erased = answer["records"] as JsonArray ?? throw new CliException(ExitCodes.Unavailable, "the service's answer has no records list");
                 foreach (var item in erased)
                 {
                     await context.Output.WriteLineAsync($"erased {item!["record"]}  (event {item["event"]}, leaf {item["position"]})");
@@ -179,4 +179,16 @@ internal static class RecordCommand
     }
 
     private static string KeyId(Did did, IdentityEhr.Identity.Keys.PrivateKey key) => $"{did}#{key.PublicKey.ExportMultikey()}";
+
+    private static JsonObject Answer(byte[] body)
+    {
+        try
+        {
+            return JsonNode.Parse(body) as JsonObject ?? throw new CliException(ExitCodes.Unavailable, "the service answered with JSON that is not an object");
+        }
+        catch (JsonException)
+        {
+            throw new CliException(ExitCodes.Unavailable, "the service answered with something that is not JSON");
+        }
+    }
 }

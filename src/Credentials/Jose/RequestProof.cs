@@ -71,8 +71,8 @@ public static class RequestProof
     }
 
     /// <summary>
-    /// Checks a proof against a request, in the order of <see cref="RequestProofError"/>, except the replay check, which the
-    /// caller makes with <see cref="RequestProofResult.Id"/> only after everything else held.
+    /// Checks a proof against a request: shape and type, then time, request and body (cheap, before any resolution), then the
+    /// caller's DID and signature. The replay check is the caller's, with <see cref="RequestProofResult.Id"/>, once all of these held.
     /// </summary>
     /// <param name="compact">The JWS from the <c>Authorization</c> header.</param>
     /// <param name="method">The request's method.</param>
@@ -107,8 +107,22 @@ public static class RequestProof
             return RequestProofResult.Refused(RequestProofError.Malformed);
         }
 
+        // The cheap checks first: a proof for another time, request or body is refused before its DID is resolved (which for
+        // did:ethr costs chain calls), so unsigned junk cannot make the service do work. Their claims are not yet known to be
+        // the caller's, but a refusal tells an attacker nothing a signed proof would not.
+        var issued = DateTimeOffset.FromUnixTimeSeconds(claims.IssuedAt);
+        var error = issued < now - MaxSkew ? RequestProofError.Expired
+            : issued > now + MaxSkew ? RequestProofError.NotYetValid
+            : !string.Equals(claims.Method, method, StringComparison.Ordinal) || claims.Target != Target(url) ? RequestProofError.WrongRequest
+            : !CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(claims.BodyHash), System.Text.Encoding.ASCII.GetBytes(bodyHash)) ? RequestProofError.WrongBody
+            : RequestProofError.None;
+        if (error != RequestProofError.None)
+        {
+            return RequestProofResult.Refused(error);
+        }
+
         var verification = await JoseCredentials.VerifyAsync(compact, VerificationRelationship.Authentication, resolver, cancellationToken).ConfigureAwait(false);
-        var error = verification.Error switch
+        error = verification.Error switch
         {
             JoseError.None => RequestProofError.None,
             JoseError.DidNotResolved => RequestProofError.DidNotResolved,
@@ -116,17 +130,6 @@ public static class RequestProof
             JoseError.SignatureInvalid => RequestProofError.SignatureInvalid,
             _ => RequestProofError.Malformed,
         };
-        if (error != RequestProofError.None)
-        {
-            return RequestProofResult.Refused(error);
-        }
-
-        var issued = DateTimeOffset.FromUnixTimeSeconds(claims.IssuedAt);
-        error = issued < now - MaxSkew ? RequestProofError.Expired
-            : issued > now + MaxSkew ? RequestProofError.NotYetValid
-            : !string.Equals(claims.Method, method, StringComparison.Ordinal) || claims.Target != Target(url) ? RequestProofError.WrongRequest
-            : !CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(claims.BodyHash), System.Text.Encoding.ASCII.GetBytes(bodyHash)) ? RequestProofError.WrongBody
-            : RequestProofError.None;
         return error != RequestProofError.None
             ? RequestProofResult.Refused(error)
             : new RequestProofResult(RequestProofError.None, verification.Signer, claims.Id, issued);

@@ -1,6 +1,6 @@
 namespace IdentityEhr.Credentials.Jose;
 
-/// <summary>Why a request proof was refused (specs/http-api.md, "Request proofs"); checked in this order.</summary>
+/// <summary>Why a request proof was refused (specs/http-api.md, "Request proofs"); the order of the checks is given there.</summary>
 public enum RequestProofError
 {
     /// <summary>The proof holds.</summary>

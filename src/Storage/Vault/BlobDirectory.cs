@@ -72,6 +72,22 @@ internal sealed class BlobDirectory
 
     public void Delete(string contentId) => File.Delete(PathOf(contentId));
 
+    /// <summary>Deletes temporary files (of writes that never finished) last written before <paramref name="before"/>.</summary>
+    public int DeleteTemporaryFiles(DateTimeOffset before)
+    {
+        var deleted = 0;
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(_root, TemporaryFolder)))
+        {
+            if (File.GetLastWriteTimeUtc(file) < before.UtcDateTime)
+            {
+                File.Delete(file);
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
     /// <summary>Lists the content ids of files last written before <paramref name="before"/>.</summary>
     public IEnumerable<string> List(DateTimeOffset before)
     {

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using IdentityEhr.Identity.Multiformats;
+using System.Buffers.Text;
 
 namespace IdentityEhr.Storage.Vault;
 
@@ -16,6 +16,9 @@ public static class CustodyKeyFile
     /// <summary>The suffix of the next key's file during a rotation.</summary>
     public const string NextSuffix = ".next";
 
+    /// <summary>The suffix the old key's file has for the moment between the two renames that end a rotation.</summary>
+    public const string OldSuffix = ".old";
+
     /// <summary>Reads the custody keys, making a fresh key file first when there is none.</summary>
     /// <param name="path">The key file.</param>
     /// <returns>The ring: the next key as current when a rotation was interrupted, with the old one beside it.</returns>
@@ -24,7 +27,7 @@ public static class CustodyKeyFile
     public static CustodyKeyRing LoadOrCreate(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path) && !File.Exists(path + NextSuffix))
+        if (!File.Exists(path) && !File.Exists(path + NextSuffix) && !File.Exists(path + OldSuffix))
         {
             using var fresh = CustodyKey.Generate();
             Write(path, fresh);
@@ -43,12 +46,9 @@ public static class CustodyKeyFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         var current = File.Exists(path) ? Read(path) : null;
         var next = File.Exists(path + NextSuffix) ? Read(path + NextSuffix) : null;
-        return (current, next) switch
-        {
-            (null, null) => throw new FileNotFoundException($"The custody key file '{path}' does not exist.", path),
-            (_, not null) => current is null ? new CustodyKeyRing(next) : new CustodyKeyRing(next, current),
-            _ => new CustodyKeyRing(current!),
-        };
+        var old = File.Exists(path + OldSuffix) ? Read(path + OldSuffix) : null;
+        var newest = next ?? current ?? throw new FileNotFoundException($"The custody key file '{path}' does not exist.", path);
+        return new CustodyKeyRing(newest, new[] { current, old }.OfType<CustodyKey>().Where(k => k != newest));
     }
 
     /// <summary>Starts a rotation: writes a fresh key to <c>&lt;file&gt;.next</c>, durably, before any data key is rewrapped with it.</summary>
@@ -81,20 +81,44 @@ public static class CustodyKeyFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var next = path + NextSuffix;
+        var old = path + OldSuffix;
         if (!File.Exists(next))
         {
-            throw new FileNotFoundException($"No custody key rotation is in progress for '{path}'.", next);
+            if (!File.Exists(old))
+            {
+                throw new FileNotFoundException($"No custody key rotation is in progress for '{path}'.", next);
+            }
+
+            // Stopped after the next key was put in place: only the old key's file is left to clear.
+            Wipe(old);
+            return;
         }
 
+        // Old aside, next in place, then the old one overwritten and deleted: a crash at any step leaves a loadable set of files
+        // (Load holds the next key, and an old key beside it, in every state in between).
         if (File.Exists(path))
         {
-            using var old = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.None);
-            var zeros = new byte[old.Length];
-            old.Write(zeros);
-            old.Flush(flushToDisk: true);
+            File.Move(path, old, overwrite: true);
         }
 
-        File.Move(next, path, overwrite: true);
+        File.Move(next, path);
+        Wipe(old);
+    }
+
+    private static void Wipe(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(new byte[stream.Length]);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Delete(path);
     }
 
     private static CustodyKey Read(string path)
@@ -105,19 +129,30 @@ public static class CustodyKeyFile
             throw new InvalidDataException($"The custody key file '{path}' is not a custody key (too long).");
         }
 
-        var text = File.ReadAllText(path, Encoding.ASCII).TrimEnd('\n');
-        if (!text.StartsWith(Prefix, StringComparison.Ordinal) || !Base64UrlText.TryDecode(text.AsSpan(Prefix.Length), out var bytes) || bytes.Length != CustodyKey.KeySize)
-        {
-            throw new InvalidDataException($"The custody key file '{path}' is not a custody key: expected one line '{Prefix.TrimEnd()} <base64url of 32 bytes>'.");
-        }
-
+        // Read and parsed as bytes, cleared after: no string ever holds the key.
+        var bytes = File.ReadAllBytes(path);
+        var key = new byte[CustodyKey.KeySize];
         try
         {
-            return CustodyKey.FromBytes(bytes);
+            var prefix = Encoding.ASCII.GetBytes(Prefix);
+            var text = bytes.AsSpan();
+            if (text.EndsWith((byte)'\n'))
+            {
+                text = text[..^1];
+            }
+
+            if (!text.StartsWith(prefix) || text.Length - prefix.Length != Base64Url.GetEncodedLength(CustodyKey.KeySize)
+                || Base64Url.DecodeFromUtf8(text[prefix.Length..], key, out _, out var written) != System.Buffers.OperationStatus.Done || written != key.Length)
+            {
+                throw new InvalidDataException($"The custody key file '{path}' is not a custody key: expected one line '{Prefix.TrimEnd()} <base64url of 32 bytes>'.");
+            }
+
+            return CustodyKey.FromBytes(key);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(bytes);
+            CryptographicOperations.ZeroMemory(key);
         }
     }
 
@@ -131,15 +166,21 @@ public static class CustodyKeyFile
         }
 
         var bytes = key.ExportBytes();
+        var prefix = Encoding.ASCII.GetBytes(Prefix);
+        var line = new byte[prefix.Length + Base64Url.GetEncodedLength(bytes.Length) + 1];
         try
         {
+            prefix.CopyTo(line, 0);
+            Base64Url.EncodeToUtf8(bytes, line.AsSpan(prefix.Length));
+            line[^1] = (byte)'\n';
             using var stream = new FileStream(path, options);
-            stream.Write(Encoding.ASCII.GetBytes(Prefix + Base64UrlText.Encode(bytes) + "\n"));
+            stream.Write(line);
             stream.Flush(flushToDisk: true);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(bytes);
+            CryptographicOperations.ZeroMemory(line);
         }
     }
 }

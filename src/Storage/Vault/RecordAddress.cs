@@ -5,17 +5,19 @@ namespace IdentityEhr.Storage.Vault;
 
 /// <summary>
 /// Which record version a ciphertext belongs to: the associated data of its AES-256-GCM encryption, so a ciphertext moved to
-/// another record, patient or version fails to decrypt instead of passing as the other's.
+/// another record, patient or version, or relabelled as another FHIR resource type (which a consent's scope names), fails to
+/// decrypt instead of passing as the other's.
 /// </summary>
 /// <param name="RecordId">The record's id (printable ASCII, 1 to 256 characters).</param>
 /// <param name="PatientDid">The patient's DID (at most 2,048 characters).</param>
+/// <param name="ResourceType">The FHIR resource type (1 to 64 ASCII letters).</param>
 /// <param name="Version">The version, from 1.</param>
-public sealed record RecordAddress(string RecordId, string PatientDid, int Version)
+public sealed record RecordAddress(string RecordId, string PatientDid, string ResourceType, int Version)
 {
     private static readonly byte[] s_label = "identityehr/record/v1"u8.ToArray();
 
     /// <summary>Writes the associated data: a label, then each field length-prefixed, so no two addresses share bytes.</summary>
-    /// <returns>label ‖ 0x00 ‖ u16 length ‖ record id ‖ u16 length ‖ patient DID ‖ u32 version (big-endian).</returns>
+    /// <returns>label ‖ 0x00 ‖ u16 length ‖ record id ‖ u16 length ‖ patient DID ‖ u16 length ‖ resource type ‖ u32 version (big-endian).</returns>
     /// <exception cref="ArgumentException">A field is out of range.</exception>
     public byte[] ToAssociatedData()
     {
@@ -29,13 +31,19 @@ public sealed record RecordAddress(string RecordId, string PatientDid, int Versi
             throw new ArgumentException("A patient DID is 1 to 2,048 ASCII characters.", nameof(PatientDid));
         }
 
+        if (ResourceType is not { Length: > 0 and <= 64 } || !ResourceType.All(char.IsAsciiLetter))
+        {
+            throw new ArgumentException("A FHIR resource type is 1 to 64 ASCII letters.", nameof(ResourceType));
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(Version, 1);
-        var bytes = new byte[s_label.Length + 1 + 2 + RecordId.Length + 2 + PatientDid.Length + 4];
+        var bytes = new byte[s_label.Length + 1 + 2 + RecordId.Length + 2 + PatientDid.Length + 2 + ResourceType.Length + 4];
         var span = bytes.AsSpan();
         s_label.CopyTo(span);
         var offset = s_label.Length + 1;
         offset = Field(span, offset, RecordId);
         offset = Field(span, offset, PatientDid);
+        offset = Field(span, offset, ResourceType);
         BinaryPrimitives.WriteUInt32BigEndian(span[offset..], (uint)Version);
         return bytes;
     }

@@ -82,8 +82,19 @@ public sealed partial record RecordRelease
                 return false;
             }
 
-            release = new RecordRelease(
-                new StoredRecord(id!, (int)version, patient!, author!, resourceType!, contentId!, (int)length, storedId, position, time), bytes, key!, grantId);
+            var stored = new StoredRecord(id!, (int)version, patient!, author!, resourceType!, contentId!, (int)length, storedId, position, time);
+            try
+            {
+                // The fields that become the associated data must make one (ASCII, lengths): otherwise opening would throw.
+                _ = stored.Address.ToAssociatedData();
+            }
+            catch (ArgumentException)
+            {
+                error = "record, patient or resourceType cannot name a record version";
+                return false;
+            }
+
+            release = new RecordRelease(stored, bytes, key!, grantId);
             return true;
         }
         catch (JsonException)

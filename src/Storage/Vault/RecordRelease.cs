@@ -86,37 +86,77 @@ public sealed partial record RecordRelease(StoredRecord Record, ReadOnlyMemory<b
         }
     }
 
-    /// <summary>Writes a data key as the JWE's content: a JWK in JCS member order.</summary>
-    private static byte[] KeyJwk(ReadOnlySpan<byte> dataKey) =>
-        System.Text.Encoding.ASCII.GetBytes($$"""{"alg":"A256GCM","k":"{{Base64UrlText.Encode(dataKey)}}","kty":"oct"}""");
+    /// <summary>Writes a data key as the JWE's content: a JWK in JCS member order, built in bytes so no string holds the key.</summary>
+    private static byte[] KeyJwk(ReadOnlySpan<byte> dataKey)
+    {
+        ReadOnlySpan<byte> prefix = "{\"alg\":\"A256GCM\",\"k\":\""u8;
+        ReadOnlySpan<byte> suffix = "\",\"kty\":\"oct\"}"u8;
+        var encoded = System.Buffers.Text.Base64Url.GetEncodedLength(dataKey.Length);
+        var jwk = new byte[prefix.Length + encoded + suffix.Length];
+        prefix.CopyTo(jwk);
+        System.Buffers.Text.Base64Url.EncodeToUtf8(dataKey, jwk.AsSpan(prefix.Length));
+        suffix.CopyTo(jwk.AsSpan(prefix.Length + encoded));
+        return jwk;
+    }
 
     private static bool TryReadKey(byte[] jwk, out byte[] key)
     {
+        // Exactly three members, read from the bytes (no string holds the key): kty oct, alg A256GCM, k of 32 bytes.
         key = [];
+        var reader = new Utf8JsonReader(jwk, new JsonReaderOptions { MaxDepth = 2 });
+        var seen = 0;
+        var kty = false;
+        var alg = false;
+        byte[]? k = null;
         try
         {
-            using var document = JsonDocument.Parse(jwk, new JsonDocumentOptions { MaxDepth = 2 });
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || root.EnumerateObject().Count() != 3
-                || !root.TryGetProperty("kty", out var kty) || kty.ValueKind != JsonValueKind.String || kty.GetString() != "oct"
-                || !root.TryGetProperty("alg", out var alg) || alg.ValueKind != JsonValueKind.String || alg.GetString() != "A256GCM"
-                || !root.TryGetProperty("k", out var k) || k.ValueKind != JsonValueKind.String
-                || !Base64UrlText.TryDecode(k.GetString(), out var bytes))
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return false;
             }
 
-            if (bytes.Length != RecordCipher.KeySize)
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                CryptographicOperations.ZeroMemory(bytes);
+                var name = reader.ValueTextEquals("kty"u8) ? 1 : reader.ValueTextEquals("alg"u8) ? 2 : reader.ValueTextEquals("k"u8) ? 3 : 0;
+                if (name == 0 || (seen & (1 << name)) != 0 || !reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped)
+                {
+                    return false;
+                }
+
+                seen |= 1 << name;
+                kty |= name == 1 && reader.ValueSpan.SequenceEqual("oct"u8);
+                alg |= name == 2 && reader.ValueSpan.SequenceEqual("A256GCM"u8);
+                if (name == 3 && reader.ValueSpan.Length == System.Buffers.Text.Base64Url.GetEncodedLength(RecordCipher.KeySize))
+                {
+                    k = new byte[RecordCipher.KeySize];
+                    if (System.Buffers.Text.Base64Url.DecodeFromUtf8(reader.ValueSpan, k, out _, out var written) != System.Buffers.OperationStatus.Done || written != k.Length)
+                    {
+                        CryptographicOperations.ZeroMemory(k);
+                        k = null;
+                    }
+                }
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read() || !kty || !alg || k is null)
+            {
+                if (k is not null)
+                {
+                    CryptographicOperations.ZeroMemory(k);
+                }
+
                 return false;
             }
 
-            key = bytes;
+            key = k;
             return true;
         }
         catch (JsonException)
         {
+            if (k is not null)
+            {
+                CryptographicOperations.ZeroMemory(k);
+            }
+
             return false;
         }
     }

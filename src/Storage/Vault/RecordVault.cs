@@ -32,6 +32,7 @@ public sealed class RecordVault
     private readonly BlobDirectory? _directory;
     private readonly TimeProvider _time;
     private readonly Lock _rotation = new();
+    private int _rotating;
     private readonly VersionReads _reads;
     private KeyUse _keys;
 
@@ -100,8 +101,9 @@ public sealed class RecordVault
         }
 
         var entry = Entry(AuditEventType.RecordStored, now, submission.Author, submission.Patient, recordId);
-        var address = new RecordAddress(recordId, submission.Patient, version);
+        var address = new RecordAddress(recordId, submission.Patient, submission.ResourceType, version);
         var use = EnterKeys();
+        Task<Events.AppendResult>? append = null;
         try
         {
             var custody = use.Ring.Current;
@@ -129,9 +131,11 @@ public sealed class RecordVault
                 _directory is null ? ciphertext : null);
             try
             {
-                var result = await _store.AppendAsync(
-                    StreamOf(recordId), version == 1 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(version - 1), [entry], [attachment], cancellationToken)
-                    .ConfigureAwait(false);
+                // The append is not cancelled with the caller: once queued it may commit, and until it has, the row it carries
+                // names this ring's key, so the ring stays claimed (a rotation waits for it) even when the caller stops waiting.
+                append = _store.AppendAsync(
+                    StreamOf(recordId), version == 1 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(version - 1), [entry], [attachment], CancellationToken.None);
+                var result = await append.WaitAsync(cancellationToken).ConfigureAwait(false);
                 return new StoredRecord(
                     recordId, version, submission.Patient, submission.Author, submission.ResourceType, cid, ciphertext.Length, entry.Id,
                     result.FirstPosition, entry.Time);
@@ -144,7 +148,14 @@ public sealed class RecordVault
         }
         finally
         {
-            use.Exit();
+            if (append is null || append.IsCompleted)
+            {
+                use.Exit();
+            }
+            else
+            {
+                _ = append.ContinueWith(_ => use.Exit(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
         }
     }
 
@@ -213,7 +224,9 @@ public sealed class RecordVault
             throw new RecordVaultException(VaultError.InvalidRecipient, "A record's key is released only to an X25519 key-agreement key.");
         }
 
-        var stored = await ReadVersionAsync(CheckRecordId(request.RecordId), version, withKey: true, cancellationToken).ConfigureAwait(false);
+        // The record must be what the decision was about before its key is touched.
+        var recordId = CheckRecordId(request.RecordId);
+        var stored = await ReadVersionAsync(recordId, version, withKey: false, cancellationToken, withCiphertext: true).ConfigureAwait(false);
         var record = stored.Record;
         if (record.Patient != request.Patient.ToString() || record.ResourceType != request.RecordType)
         {
@@ -221,6 +234,7 @@ public sealed class RecordVault
                 VaultError.RequestMismatch, $"The decision covers a {request.RecordType} of another patient or type than record {record.RecordId}.");
         }
 
+        stored = await UnwrapOrRereadAsync(stored, cancellationToken).ConfigureAwait(false);
         var entry = Entry(AuditEventType.AccessGranted, _time.GetUtcNow(), holder, record.Patient, record.RecordId) with
         {
             Consent = consent,
@@ -231,15 +245,18 @@ public sealed class RecordVault
         RecordRelease release;
         try
         {
-            release = RecordRelease.Create(record, stored.Ciphertext, stored.DataKey!, recipient, entry.Id);
+            release = RecordRelease.Create(stored.Record, stored.Ciphertext, stored.DataKey!, recipient, entry.Id);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(stored.DataKey);
         }
 
-        // The log first: a key never leaves without its AccessGranted event committed.
+        // The log first: a key never leaves without its AccessGranted event committed. An erasure that committed meanwhile
+        // wins: the version is read again after the append, and if it is gone nothing leaves (the log then shows an access
+        // that released nothing, the safe way round).
         await _store.AppendAsync(PatientStream(record.Patient), ExpectedVersion.Any, [entry], cancellationToken).ConfigureAwait(false);
+        await ReadVersionAsync(recordId, record.Version, withKey: false, cancellationToken).ConfigureAwait(false);
         return release;
     }
 
@@ -273,9 +290,16 @@ public sealed class RecordVault
         var versions = 0;
         foreach (var recordId in records)
         {
-            var one = await EraseOneAsync(recordId, patient, actor, cancellationToken).ConfigureAwait(false);
-            erased.Add(one.Record);
-            versions += one.Versions;
+            try
+            {
+                var one = await EraseOneAsync(recordId, patient, actor, cancellationToken).ConfigureAwait(false);
+                erased.Add(one.Record);
+                versions += one.Versions;
+            }
+            catch (RecordVaultException e) when (e.Error == VaultError.Erased)
+            {
+                // Erased meanwhile by another request: already done.
+            }
         }
 
         return new ErasureResult(erased, versions);
@@ -290,45 +314,75 @@ public sealed class RecordVault
     /// <param name="cancellationToken">Stops between batches; running it again finishes the rotation.</param>
     /// <returns>How many data keys were rewrapped.</returns>
     /// <exception cref="RecordVaultException"><see cref="VaultError.UnknownCustodyKey"/> or <see cref="VaultError.KeyUnwrapFailed"/> for a row no held key unwraps.</exception>
+    /// <exception cref="InvalidOperationException">Another rotation is running.</exception>
     public async Task<int> RotateCustodyKeyAsync(CustodyKey next, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(next);
-        KeyUse old;
-        lock (_rotation)
+
+        // One rotation at a time: a second one would sweep rows the first is rewrapping and clear keys it still needs.
+        if (Interlocked.Exchange(ref _rotating, 1) != 0)
         {
-            old = _keys;
-            Volatile.Write(ref _keys, new KeyUse(new CustodyKeyRing(next, old.Ring.Ids.Select(old.Ring.Find).OfType<CustodyKey>())));
+            throw new InvalidOperationException("A custody key rotation is already running.");
         }
 
-        // Stores that took the old ring may still be wrapping with the old key: let them land, so the sweep below sees them.
-        await old.DrainAsync(cancellationToken).ConfigureAwait(false);
-        var ring = Volatile.Read(ref _keys).Ring;
+        try
+        {
+            KeyUse old;
+            lock (_rotation)
+            {
+                old = _keys;
+                Volatile.Write(ref _keys, new KeyUse(new CustodyKeyRing(next, old.Ring.Ids.Select(old.Ring.Find).OfType<CustodyKey>())));
+            }
+
+            // Stores that took the old ring may still be wrapping with the old key: let them land, so the sweep below sees them.
+            await old.DrainAsync(cancellationToken).ConfigureAwait(false);
+            var total = await RewrapAllAsync(Volatile.Read(ref _keys).Ring, next, cancellationToken).ConfigureAwait(false);
+
+            KeyUse finished;
+            lock (_rotation)
+            {
+                finished = _keys;
+                Volatile.Write(ref _keys, new KeyUse(new CustodyKeyRing(next)));
+            }
+
+            // Reads and stores that took the ring with the old keys finish before those keys are cleared; a last sweep with the
+            // old keys still held makes sure no row was left naming one.
+            await finished.DrainAsync(CancellationToken.None).ConfigureAwait(false);
+            total += await RewrapAllAsync(finished.Ring, next, CancellationToken.None).ConfigureAwait(false);
+            foreach (var id in finished.Ring.Ids.Where(id => id != next.Id))
+            {
+                finished.Ring.Find(id)?.Dispose();
+            }
+
+            return total;
+        }
+        finally
+        {
+            Volatile.Write(ref _rotating, 0);
+        }
+    }
+
+    private async Task<int> RewrapAllAsync(CustodyKeyRing ring, CustodyKey next, CancellationToken cancellationToken)
+    {
         var total = 0;
         while (true)
         {
             var done = await LogStore.GuardAsync(() => RewrapBatchAsync(ring, next, cancellationToken)).ConfigureAwait(false);
             total += done;
-            if (done == 0)
+            if (done > 0)
             {
-                break;
+                continue;
             }
-        }
 
-        KeyUse finished;
-        lock (_rotation)
-        {
-            finished = _keys;
-            Volatile.Write(ref _keys, new KeyUse(new CustodyKeyRing(next)));
-        }
+            // Nothing unlocked was left; rows an erasure holds are skipped (it deletes them). Done when none names another key.
+            var left = await StringsAsync("SELECT record_id FROM vault_versions WHERE custody_key <> $1 LIMIT 1", next.Id, cancellationToken).ConfigureAwait(false);
+            if (left.Count == 0)
+            {
+                return total;
+            }
 
-        // Reads that took the ring with the old keys finish before those keys are cleared.
-        await finished.DrainAsync(CancellationToken.None).ConfigureAwait(false);
-        foreach (var id in finished.Ring.Ids.Where(id => id != next.Id))
-        {
-            finished.Ring.Find(id)?.Dispose();
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
         }
-
-        return total;
     }
 
     /// <summary>Lists the custody key ids stored rows name that this vault does not hold: a wrong or lost key file.</summary>
@@ -337,7 +391,10 @@ public sealed class RecordVault
     public Task<IReadOnlyList<string>> UnheldCustodyKeysAsync(CancellationToken cancellationToken = default) =>
         StringsAsync("SELECT DISTINCT custody_key FROM vault_versions WHERE custody_key <> ALL($1) ORDER BY 1", Volatile.Read(ref _keys).Ring.Ids.ToArray(), cancellationToken);
 
-    /// <summary>Deletes ciphertext files of the directory backend that no version names (left by a store whose commit failed).</summary>
+    /// <summary>
+    /// Deletes ciphertext files of the directory backend that no version names (left by a store whose commit failed, or by an
+    /// erasure that could not delete them) and temporary files of writes that never finished.
+    /// </summary>
     /// <param name="minimumAge">Only files at least this old, so a store in progress keeps its file.</param>
     /// <param name="cancellationToken">Cancels the sweep.</param>
     /// <returns>How many files were deleted.</returns>
@@ -348,8 +405,9 @@ public sealed class RecordVault
             return 0;
         }
 
-        var deleted = 0;
-        foreach (var chunk in _directory.List(_time.GetUtcNow() - minimumAge).Chunk(1000))
+        var before = _time.GetUtcNow() - minimumAge;
+        var deleted = _directory.DeleteTemporaryFiles(before);
+        foreach (var chunk in _directory.List(before).Chunk(1000))
         {
             var named = (await StringsAsync("SELECT content_id FROM vault_versions WHERE content_id = ANY($1)", chunk, cancellationToken).ConfigureAwait(false))
                 .ToHashSet(StringComparer.Ordinal);
@@ -436,20 +494,45 @@ public sealed class RecordVault
 
     private async Task<(ErasedRecord Record, int Versions)> EraseOneAsync(string recordId, string patient, string actor, CancellationToken cancellationToken)
     {
-        var contentIds = await StringsAsync("SELECT content_id FROM vault_versions WHERE record_id = $1", recordId, cancellationToken).ConfigureAwait(false);
-        var entry = Entry(AuditEventType.RecordErased, _time.GetUtcNow(), actor, patient, recordId);
-
-        // The erasure bumps the record's stream, so a version being stored at the same time conflicts instead of landing after it.
-        var result = await _store.AppendAsync(StreamOf(recordId), ExpectedVersion.Any, [entry], attachments: null, cancellationToken).ConfigureAwait(false);
-        if (_directory is not null)
+        while (true)
         {
-            foreach (var cid in contentIds)
+            // The versions as they are now, and the erasure appended right after exactly them: a version stored in between makes
+            // the append conflict, and the erasure starts again with it (so its ciphertext file is deleted too).
+            var contentIds = await StringsAsync("SELECT content_id FROM vault_versions WHERE record_id = $1 ORDER BY version", recordId, cancellationToken).ConfigureAwait(false);
+            if (contentIds.Count == 0)
             {
-                _directory.Delete(cid);
+                throw new RecordVaultException(VaultError.Erased, $"Record {recordId} was erased: its keys and ciphertext are destroyed.");
             }
-        }
 
-        return (new ErasedRecord(recordId, entry.Id, result.FirstPosition), contentIds.Count);
+            var entry = Entry(AuditEventType.RecordErased, _time.GetUtcNow(), actor, patient, recordId);
+            AppendResult result;
+            try
+            {
+                result = await _store.AppendAsync(
+                    StreamOf(recordId), ExpectedVersion.Exactly(contentIds.Count), [entry], attachments: null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StreamVersionConflictException)
+            {
+                continue;
+            }
+
+            if (_directory is not null)
+            {
+                foreach (var cid in contentIds)
+                {
+                    try
+                    {
+                        _directory.Delete(cid);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        // The key is gone with the commit; a file left behind is unreadable and the sweep removes it.
+                    }
+                }
+            }
+
+            return (new ErasedRecord(recordId, entry.Id, result.FirstPosition), contentIds.Count);
+        }
     }
 
     private async Task<(string Patient, string ResourceType, int Version)> LatestAsync(string recordId, CancellationToken cancellationToken)
@@ -458,11 +541,11 @@ public sealed class RecordVault
         return (stored.Record.Patient, stored.Record.ResourceType, stored.Record.Version);
     }
 
-    private async Task<StoredVersion> ReadVersionAsync(string recordId, int? version, bool withKey, CancellationToken cancellationToken, bool retried = false)
+    private async Task<StoredVersion> ReadVersionAsync(
+        string recordId, int? version, bool withKey, CancellationToken cancellationToken, bool withCiphertext = false)
     {
-        var read = await _reads.ReadAsync(recordId, version, withCiphertext: withKey && _directory is null, cancellationToken).ConfigureAwait(false);
-        var row = read is null ? null : new StoredVersion(read.Record, read.CustodyKeyId, read.WrappedKey, read.Ciphertext, DataKey: null);
-        if (row is null)
+        var read = await _reads.ReadAsync(recordId, version, withCiphertext: (withKey || withCiphertext) && _directory is null, cancellationToken).ConfigureAwait(false);
+        if (read is null)
         {
             var erased = await LogStore.GuardAsync(async () =>
             {
@@ -475,32 +558,40 @@ public sealed class RecordVault
                 : new RecordVaultException(VaultError.NotFound, version is null ? $"No record {recordId} is stored." : $"Record {recordId} has no version {version}.");
         }
 
-        if (!withKey)
-        {
-            return row;
-        }
+        var row = new StoredVersion(read.Record, read.CustodyKeyId, read.WrappedKey, read.Ciphertext, DataKey: null);
+        return withKey ? await UnwrapOrRereadAsync(row, cancellationToken).ConfigureAwait(false) : row;
+    }
 
+    /// <summary>Unwraps a version's key; when a rotation rewrapped the row between the read and now, reads it again, once.</summary>
+    private async Task<StoredVersion> UnwrapOrRereadAsync(StoredVersion row, CancellationToken cancellationToken)
+    {
         try
         {
             return await UnwrapAsync(row, cancellationToken).ConfigureAwait(false);
         }
-        catch (RecordVaultException e) when (e.Error == VaultError.UnknownCustodyKey && !retried)
+        catch (RecordVaultException e) when (e.Error == VaultError.UnknownCustodyKey)
         {
-            // A rotation may have rewrapped the row between the read and the unwrap: read it again, once.
-            return await ReadVersionAsync(recordId, version, withKey, cancellationToken, retried: true).ConfigureAwait(false);
+            var again = await ReadVersionAsync(row.Record.RecordId, row.Record.Version, withKey: false, cancellationToken, withCiphertext: true).ConfigureAwait(false);
+            return await UnwrapAsync(again, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private async Task<StoredVersion> UnwrapAsync(StoredVersion row, CancellationToken cancellationToken)
     {
         var record = row.Record;
-        var ciphertext = _directory is null ? row.Ciphertext : await _directory.ReadAsync(record.ContentId, cancellationToken).ConfigureAwait(false);
+        if (!ContentId.TryParse(record.ContentId, out var cid))
+        {
+            throw new RecordVaultException(
+                VaultError.CiphertextAltered, $"The content id of record {record.RecordId} version {record.Version} is not a content id: the row was altered.");
+        }
+
+        var ciphertext = _directory is null ? row.Ciphertext : await _directory.ReadAsync(cid.Text, cancellationToken).ConfigureAwait(false);
         if (ciphertext is null)
         {
             throw new RecordVaultException(VaultError.CiphertextMissing, $"The ciphertext of record {record.RecordId} version {record.Version} is missing from the store.");
         }
 
-        if (!ContentId.TryParse(record.ContentId, out var cid) || !cid.Matches(ciphertext))
+        if (!cid.Matches(ciphertext))
         {
             throw new RecordVaultException(
                 VaultError.CiphertextAltered, $"The ciphertext of record {record.RecordId} version {record.Version} does not match its content id: it was altered.");
@@ -546,8 +637,8 @@ public sealed class RecordVault
                 var rewrapped = new byte[rows.Count][];
                 for (var i = 0; i < rows.Count; i++)
                 {
-                    var (recordId, version, patient, custodyId, wrapped) = rows[i];
-                    var address = new RecordAddress(recordId, patient, version);
+                    var (recordId, version, patient, resourceType, custodyId, wrapped) = rows[i];
+                    var address = new RecordAddress(recordId, patient, resourceType, version);
                     if (ring.Find(custodyId) is not { } custody)
                     {
                         throw new RecordVaultException(
@@ -588,12 +679,14 @@ public sealed class RecordVault
         }
     }
 
-    private static async Task<List<(string RecordId, int Version, string Patient, string CustodyKey, byte[] Wrapped)>> LockBatchAsync(
+    private static async Task<List<(string RecordId, int Version, string Patient, string ResourceType, string CustodyKey, byte[] Wrapped)>> LockBatchAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, CustodyKey next, CancellationToken cancellationToken)
     {
-        var rows = new List<(string, int, string, string, byte[])>();
+        var rows = new List<(string, int, string, string, string, byte[])>();
         var select = new NpgsqlCommand(
-            "SELECT record_id, version, patient, custody_key, wrapped_key FROM vault_versions WHERE custody_key <> $1 LIMIT $2 FOR UPDATE", connection, transaction);
+            "SELECT record_id, version, patient, resource_type, custody_key, wrapped_key FROM vault_versions WHERE custody_key <> $1 " +
+            // In key order, and skipping rows an erasure holds: the writer locks rows in its own order, and waiting for it could deadlock.
+            "ORDER BY record_id, version LIMIT $2 FOR UPDATE SKIP LOCKED", connection, transaction);
         await using (select.ConfigureAwait(false))
         {
             select.Parameters.Add(new NpgsqlParameter { Value = next.Id });
@@ -603,7 +696,7 @@ public sealed class RecordVault
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    rows.Add((reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), (byte[])reader[4]));
+                    rows.Add((reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), (byte[])reader[5]));
                 }
             }
         }
@@ -618,14 +711,14 @@ public sealed class RecordVault
     private sealed class KeyUse(CustodyKeyRing ring)
     {
         private int _users;
-        private bool _closed;
+        private int _closed;
 
         public CustodyKeyRing Ring { get; } = ring;
 
         public bool TryEnter()
         {
             Interlocked.Increment(ref _users);
-            if (Volatile.Read(ref _closed))
+            if (Volatile.Read(ref _closed) != 0)
             {
                 Interlocked.Decrement(ref _users);
                 return false;
@@ -638,7 +731,8 @@ public sealed class RecordVault
 
         public async Task DrainAsync(CancellationToken cancellationToken)
         {
-            Volatile.Write(ref _closed, true);
+            // A full fence (Interlocked), so this write and the count read below are not reordered against TryEnter's.
+            Interlocked.Exchange(ref _closed, 1);
             while (Volatile.Read(ref _users) > 0)
             {
                 await Task.Delay(5, cancellationToken).ConfigureAwait(false);

@@ -15,6 +15,6 @@ public sealed record StoredRecord(
     string RecordId, int Version, string Patient, string Author, string ResourceType, string ContentId, int Length, Guid EventId, long Position,
     DateTimeOffset StoredAt)
 {
-    /// <summary>Gets the version's address: the associated data its ciphertext and wrapped key are bound to.</summary>
-    public RecordAddress Address => new(RecordId, Patient, Version);
+    /// <summary>Gets the version's address (record id, patient, resource type, version): the associated data its ciphertext and wrapped key are bound to.</summary>
+    public RecordAddress Address => new(RecordId, Patient, ResourceType, Version);
 }
