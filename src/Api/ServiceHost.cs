@@ -100,7 +100,17 @@ internal static class ServiceHost
             var app = Build(builder, infrastructure, settings.EthrNetworks, logOptions, anchoringOptions, vaultOptions, publicOrigin);
             await using (app)
             {
-                await app.StartAsync();
+                try
+                {
+                    await app.StartAsync();
+                }
+                catch (ServiceStartException e)
+                {
+                    // A start check that failed (such as a custody key file that does not hold the stored keys): one line, no trace.
+                    await Console.Error.WriteLineAsync($"identityehr: {e.Message}");
+                    return 2;
+                }
+
                 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? DefaultUrl;
                 Console.WriteLine($"IdentityEhr is running at {address}  (health: {address}/health, API docs: {address}/swagger). Press Ctrl-C to stop.");
                 await app.WaitForShutdownAsync();

@@ -267,5 +267,46 @@ public sealed class RecordEndpointTests(PostgresFixture postgres, AnvilFixture a
         Assert.Equal(HttpStatusCode.Gone, (await SendAsync(HttpMethod.Get, $"/records/{stored.Record}/provenance", null, _patient)).StatusCode);
     }
 
+    [Fact]
+    public async Task A_new_version_comes_only_from_the_patient_or_the_first_author_and_metadata_only_to_them()
+    {
+        var stored = await StoreAsync(s_observation);
+        var url = $"/records/{stored.Record}";
+
+        var byStranger = await SendAsync(HttpMethod.Put, url, s_observation, _stranger);
+        var byPatient = await SendAsync(HttpMethod.Put, url, s_observation, _patient);
+        var byAuthor = await SendAsync(HttpMethod.Put, url, s_observation, _provider);
+        var metadataByPatient = await SendAsync(HttpMethod.Get, url + "?version=2", null, _patient);
+        var metadataByStranger = await SendAsync(HttpMethod.Get, url, null, _stranger);
+
+        Assert.Equal(
+            [HttpStatusCode.Forbidden, HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.Forbidden],
+            new[] { byStranger, byPatient, byAuthor, metadataByPatient, metadataByStranger }.Select(r => r.StatusCode));
+        Assert.EndsWith("/not-allowed", (await ProblemAsync(byStranger)).Type, StringComparison.Ordinal);
+        var second = (await metadataByPatient.Content.ReadFromJsonAsync<RecordResponse>(Ct))!;
+        Assert.Equal((2, Patient), (second.Version, second.Author));
+        Assert.Equal($"/records/{stored.Record}", byAuthor.Headers.Location?.ToString());
+    }
+
+    [Fact]
+    public async Task With_a_public_url_set_a_proof_counts_only_for_that_url()
+    {
+        await using var service = await RunningService.StartAsync(
+            new EhrSettings { PostgresConnectionString = _schema.ConnectionString, EthereumRpc = anvil.Rpc, ChainId = anvil.ChainId }, Ct,
+            publicOrigin: new Auth.PublicOrigin(new Uri("https://ehr.example.org/ehr/")));
+        var path = $"/records?patient={Patient}";
+
+        async Task<HttpStatusCode> SendSignedForAsync(Uri signedUrl)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(service.BaseAddress, path)) { Content = new ByteArrayContent(s_observation) };
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/fhir+json");
+            request.Headers.TryAddWithoutValidation("Authorization", "DID " + RequestProof.Create(_provider, KeyId(_provider), "POST", signedUrl, s_observation, DateTimeOffset.UtcNow));
+            return (await service.Client.SendAsync(request, Ct)).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendSignedForAsync(new Uri(service.BaseAddress, path)));
+        Assert.Equal(HttpStatusCode.Created, await SendSignedForAsync(new Uri("https://ehr.example.org/ehr" + path)));
+    }
+
     private static string RequestAuthenticatorProblem(string code) => Auth.RequestAuthenticator.ProblemBase + code;
 }

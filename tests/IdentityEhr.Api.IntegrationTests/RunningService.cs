@@ -32,14 +32,25 @@ internal sealed class RunningService : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     public static async Task<RunningService> StartAsync(
-        EhrSettings settings, CancellationToken cancellationToken, Log.AuditLogOptions? logOptions = null, Log.AnchoringOptions? anchoringOptions = null)
+        EhrSettings settings, CancellationToken cancellationToken, Log.AuditLogOptions? logOptions = null, Log.AnchoringOptions? anchoringOptions = null,
+        Records.VaultOptions? vaultOptions = null, Auth.PublicOrigin? publicOrigin = null)
     {
         var infrastructure = await Infrastructure.StartAsync(settings, null, cancellationToken);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        var app = ServiceHost.Build(builder, infrastructure, logOptions: logOptions, anchoringOptions: anchoringOptions);
-        await app.StartAsync(cancellationToken);
+        var app = ServiceHost.Build(builder, infrastructure, logOptions: logOptions, anchoringOptions: anchoringOptions, vaultOptions: vaultOptions, publicOrigin: publicOrigin);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            await infrastructure.DisposeAsync();
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new RunningService(app, infrastructure, new Uri(address));
     }

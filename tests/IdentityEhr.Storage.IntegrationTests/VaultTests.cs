@@ -322,6 +322,75 @@ public sealed class VaultTests(PostgresFixture postgres)
         }
     }
 
+    [Fact]
+    public async Task A_release_racing_an_erasure_either_comes_before_it_in_the_log_or_releases_nothing()
+    {
+        await using var rig = await RigAsync(directory: false);
+        for (var round = 0; round < 20; round++)
+        {
+            var stored = await rig.PutAsync(s_observation);
+            var release = Task.Run(() => rig.ReleaseAsync(stored), Ct);
+            var erase = Task.Run(() => rig.Vault.EraseAsync(stored.RecordId, VaultRig.Patient, Ct), Ct);
+            var erasedAt = (await erase).Records[0].Position;
+            try
+            {
+                var released = await release;
+                Assert.True((await rig.Store.FindAsync(released.EventId, Ct))!.Position < erasedAt, "a key left after its record's erasure");
+            }
+            catch (RecordVaultException e) when (e.Error == VaultError.Erased)
+            {
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_second_rotation_while_one_runs_is_refused()
+    {
+        await using var rig = await RigAsync(directory: false);
+        await Task.WhenAll(Enumerable.Range(0, 600).Chunk(100).Select(async chunk =>
+        {
+            foreach (var i in chunk)
+            {
+                await rig.PutAsync(s_observation);
+            }
+        }));
+        using var first = CustodyKey.Generate();
+        using var second = CustodyKey.Generate();
+
+        var running = rig.Vault.RotateCustodyKeyAsync(first, Ct);
+        var refused = await Record.ExceptionAsync(() => rig.Vault.RotateCustodyKeyAsync(second, Ct));
+        await running;
+
+        Assert.IsType<InvalidOperationException>(refused);
+        Assert.Equal(first.Id, rig.Vault.CurrentCustodyKeyId);
+        Assert.Equal(0, await rig.ScalarAsync("SELECT count(*) FROM vault_versions WHERE custody_key <> $1", first.Id));
+    }
+
+    [Fact]
+    public async Task Every_state_a_crash_can_leave_the_key_files_in_loads_with_the_newest_key_current()
+    {
+        await using var rig = await RigAsync(directory: false);
+        var stored = await rig.PutAsync(s_observation);
+        var oldId = rig.Keys.Current.Id;
+        using var next = CustodyKeyFile.BeginRotation(rig.KeyFile);
+
+        // (current, next) → rotate → (old, next) → (old, current) → (current): each loads, newest first, the others beside it.
+        Assert.Equal(next.Id, CustodyKeyFile.Load(rig.KeyFile).Current.Id);
+        Assert.Equal(1, await rig.Vault.RotateCustodyKeyAsync(CustodyKeyFile.Load(rig.KeyFile).Current, Ct));
+        File.Move(rig.KeyFile, rig.KeyFile + CustodyKeyFile.OldSuffix);
+        var halfway = CustodyKeyFile.Load(rig.KeyFile);
+        Assert.Equal((next.Id, 2), (halfway.Current.Id, halfway.Ids.Count));
+        File.Move(rig.KeyFile + CustodyKeyFile.NextSuffix, rig.KeyFile);
+        var almost = CustodyKeyFile.Load(rig.KeyFile);
+        Assert.Equal(next.Id, almost.Current.Id);
+        Assert.Contains(oldId, almost.Ids);
+        CustodyKeyFile.CompleteRotation(rig.KeyFile);
+        Assert.Equal([next.Id], CustodyKeyFile.Load(rig.KeyFile).Ids);
+        Assert.False(File.Exists(rig.KeyFile + CustodyKeyFile.OldSuffix));
+        Assert.Equal(RecordOpenError.None, (await rig.Reopen(CustodyKeyFile.Load(rig.KeyFile), directory: false)
+            .ReleaseAsync(VaultRig.Request(stored), VaultRig.Granted, rig.Recipient, cancellationToken: Ct)).TryOpen(rig.Requester, out _));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

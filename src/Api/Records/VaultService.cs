@@ -30,7 +30,7 @@ internal sealed partial class VaultService(AuditLogService log, VaultOptions opt
 
         if (missing.Count > 0)
         {
-            throw new InvalidOperationException(
+            throw new ServiceStartException(
                 $"{VaultOptions.KeyFileVariable}: stored records are wrapped by custody key {string.Join(", ", missing)}, which {options.KeyFile ?? "the ephemeral key"} " +
                 $"does not hold ({string.Join(", ", options.Keys.Ids)}); start with the key file that wrapped them");
         }
