@@ -16,6 +16,14 @@ internal static class AesKeyWrap
             throw new ArgumentException("Key wrap takes whole 64-bit blocks, at least two.", nameof(key));
         }
 
+        // Wrapping is 6n dependent single-block encryptions; through the platform's cipher object each costs a call into
+        // OpenSSL (~1 µs), through AES-NI a few nanoseconds. The two paths give the same bytes (tests compare them).
+        return System.Runtime.Intrinsics.X86.Aes.IsSupported && kek.Length == 32 ? AesNi256.Wrap(kek, key) : WrapPortable(kek, key);
+    }
+
+    /// <summary>The key wrap through the platform's AES, for any AES key size and any processor.</summary>
+    internal static byte[] WrapPortable(ReadOnlySpan<byte> kek, ReadOnlySpan<byte> key)
+    {
         using var aes = Aes.Create();
         aes.Key = kek.ToArray();
         var n = key.Length / 8;
