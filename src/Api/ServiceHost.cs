@@ -97,6 +97,18 @@ internal static class ServiceHost
         using (logOptions)
         using (anchoringOptions)
         {
+            try
+            {
+                // The custody key file must hold the keys stored rows name: checked before anything starts.
+                await using var store = await Storage.EventStore.OpenAsync(new Storage.EventStoreOptions { ConnectionString = infrastructure.Database.ConnectionString });
+                await VaultService.CheckKeysAsync(store, vaultOptions, CancellationToken.None);
+            }
+            catch (ServiceStartException e)
+            {
+                await Console.Error.WriteLineAsync($"identityehr: {e.Message}");
+                return 2;
+            }
+
             var app = Build(builder, infrastructure, settings.EthrNetworks, logOptions, anchoringOptions, vaultOptions, publicOrigin);
             await using (app)
             {
@@ -106,8 +118,10 @@ internal static class ServiceHost
                 }
                 catch (ServiceStartException e)
                 {
-                    // A start check that failed (such as a custody key file that does not hold the stored keys): one line, no trace.
+                    // A start check that failed: one line, and the services already started are stopped before the
+                    // infrastructure under them goes away.
                     await Console.Error.WriteLineAsync($"identityehr: {e.Message}");
+                    await app.StopAsync();
                     return 2;
                 }
 
@@ -141,6 +155,12 @@ internal static class ServiceHost
         builder.Services.AddSingleton<AuditLogService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditLogService>());
 
+        // Without options (tests), an ephemeral custody key and ciphertexts in PostgreSQL. The vault opens after the log and
+        // before anchoring (hosted services start in order), so a vault that refuses to start leaves nothing running.
+        builder.Services.AddSingleton(vaultOptions ?? VaultOptions.Read(_ => null, dataDirectory: null));
+        builder.Services.AddSingleton<VaultService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<VaultService>());
+
         // Without options (tests), anchoring is off unless a test asks for it; it starts after the log (hosted services start in order).
         if (anchoringOptions is null)
         {
@@ -154,10 +174,6 @@ internal static class ServiceHost
         builder.Services.AddSingleton<AnchoringService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AnchoringService>());
 
-        // Without options (tests), an ephemeral custody key and ciphertexts in PostgreSQL. The vault opens after the log.
-        builder.Services.AddSingleton(vaultOptions ?? VaultOptions.Read(_ => null, dataDirectory: null));
-        builder.Services.AddSingleton<VaultService>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<VaultService>());
         builder.Services.AddSingleton(_ => new FhirValidator());
         builder.Services.AddSingleton(publicOrigin ?? new PublicOrigin((Uri?)null));
         builder.Services.AddSingleton<ReplayCache>();

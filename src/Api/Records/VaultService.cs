@@ -28,12 +28,7 @@ internal sealed partial class VaultService(AuditLogService log, VaultOptions opt
             LogRotated(logger, options.Keys.Current.Id, rewrapped);
         }
 
-        if (missing.Count > 0)
-        {
-            throw new ServiceStartException(
-                $"{VaultOptions.KeyFileVariable}: stored records are wrapped by custody key {string.Join(", ", missing)}, which {options.KeyFile ?? "the ephemeral key"} " +
-                $"does not hold ({string.Join(", ", options.Keys.Ids)}); start with the key file that wrapped them");
-        }
+        Refuse(missing, options);
 
         _vault = vault;
         if (options.BlobDirectory is not null)
@@ -46,6 +41,27 @@ internal sealed partial class VaultService(AuditLogService log, VaultOptions opt
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// The start check on its own, for the service's entry point to make before the host starts (so a wrong key file ends in one
+    /// line, with nothing started): stored rows must name only keys the key file holds.
+    /// </summary>
+    /// <exception cref="ServiceStartException">A row names a custody key the file does not hold.</exception>
+    public static async Task CheckKeysAsync(Storage.EventStore store, VaultOptions options, CancellationToken cancellationToken)
+    {
+        var vault = new RecordVault(store, new RecordVaultOptions { CustodyKeys = options.Keys });
+        Refuse(await vault.UnheldCustodyKeysAsync(cancellationToken), options);
+    }
+
+    private static void Refuse(IReadOnlyList<string> missing, VaultOptions options)
+    {
+        if (missing.Count > 0)
+        {
+            throw new ServiceStartException(
+                $"{VaultOptions.KeyFileVariable}: stored records are wrapped by custody key {string.Join(", ", missing)}, which {options.KeyFile ?? "the ephemeral key"} " +
+                $"does not hold ({string.Join(", ", options.Keys.Ids)}); start with the key file that wrapped them");
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Custody key rotation finished: {Rewrapped} data keys rewrapped with {KeyId}; the old key file is cleared")]
     private static partial void LogRotated(ILogger logger, string keyId, int rewrapped);
