@@ -67,9 +67,9 @@ public sealed partial class FhirValidator
             return Fail(FhirIssueType.Structure, "The document is not valid UTF-8.");
         }
 
-        if (TooDeep(json) is { } depthIssue)
+        if (Prescan(json) is { } prescanIssue)
         {
-            return new FhirValidationResult(null, [depthIssue]);
+            return new FhirValidationResult(null, [prescanIssue]);
         }
 
         JsonDocument document;
@@ -95,10 +95,27 @@ public sealed partial class FhirValidator
         }
     }
 
+    private static bool DecodesToText(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            _ = reader.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     private static FhirValidationResult Fail(FhirIssueType type, string diagnostics) => new(null, [new FhirValidationIssue(type, null, diagnostics)]);
 
-    /// <summary>Finds nesting beyond the limit before building a document, so the issue can say so rather than "malformed".</summary>
-    private FhirValidationIssue? TooDeep(ReadOnlySpan<byte> json)
+    /// <summary>
+    /// One pass before building a document: nesting beyond the limit (so the issue can say so rather than "malformed"), and
+    /// escapes that are no character (an unpaired surrogate such as <c>\uD800</c> is valid JSON and valid UTF-8, but no string
+    /// can hold it: reading it later would throw).
+    /// </summary>
+    private FhirValidationIssue? Prescan(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth + 2 });
         try
@@ -108,6 +125,12 @@ public sealed partial class FhirValidator
                 if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth >= MaxDepth)
                 {
                     return new FhirValidationIssue(FhirIssueType.TooLong, null, $"The JSON nests deeper than {MaxDepth} levels.");
+                }
+
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped && !DecodesToText(ref reader))
+                {
+                    return new FhirValidationIssue(
+                        FhirIssueType.Structure, null, $"The JSON has an escape that is no character (an unpaired surrogate) at byte {reader.TokenStartIndex + 1}.");
                 }
             }
         }

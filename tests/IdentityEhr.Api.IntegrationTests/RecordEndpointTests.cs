@@ -150,6 +150,7 @@ public sealed class RecordEndpointTests(PostgresFixture postgres, AnvilFixture a
             (SendAsync(HttpMethod.Post, $"/records?patient={Patient}", new byte[RecordVault.MaxRecordBytes + 1], _provider), HttpStatusCode.RequestEntityTooLarge, "body-too-large"),
             (SendAsync(HttpMethod.Post, $"/records?patient={Patient}", "{\"resourceType\":"u8.ToArray(), _provider), HttpStatusCode.UnprocessableEntity, "invalid-fhir"),
             (SendAsync(HttpMethod.Post, $"/records?patient={Patient}", "[]"u8.ToArray(), _provider), HttpStatusCode.UnprocessableEntity, "invalid-fhir"),
+            (SendAsync(HttpMethod.Post, $"/records?patient={Patient}", "{\"resourceType\":\"Observation\\uD800\"}"u8.ToArray(), _provider), HttpStatusCode.UnprocessableEntity, "invalid-fhir"),
             (SendAsync(HttpMethod.Put, $"/records/{Guid.CreateVersion7()}", s_observation, _provider), HttpStatusCode.NotFound, "not-found"),
             (SendAsync(HttpMethod.Put, "/records/..%2F..%2Fetc", s_observation, _provider), HttpStatusCode.NotFound, "not-found"),
             (SendAsync(HttpMethod.Delete, $"/records/{Guid.CreateVersion7()}", null, _patient), HttpStatusCode.NotFound, "not-found"),

@@ -73,6 +73,13 @@ public sealed class RequestProofTests : IDisposable
             Assert.Equal(expected, (await result).Error);
         }
 
+        // The order: time, request and body are judged before the signature (so junk costs no resolution); then the key.
+        var forgedAndStale = CompactJws.Sign(JsonSerializer.SerializeToUtf8Bytes(claims with { iat = s_now.AddMinutes(-5).ToUnixTimeSeconds() }), other, KeyId, RequestProof.MediaType);
+        Assert.Equal(RequestProofError.Expired, (await VerifyAsync(forgedAndStale)).Error);
+        var forgedForAnotherBody = CompactJws.Sign(JsonSerializer.SerializeToUtf8Bytes(claims), other, KeyId, RequestProof.MediaType);
+        Assert.Equal(RequestProofError.WrongBody, (await VerifyAsync(forgedForAnotherBody, body: [])).Error);
+        Assert.Equal(RequestProofError.WrongType, (await VerifyAsync(CompactJws.Sign(JsonSerializer.SerializeToUtf8Bytes(claims with { iat = 0L }), other, KeyId, "JWT"))).Error);
+
         Assert.Equal(RequestProofError.None, (await VerifyAsync(proof, now: s_now.AddSeconds(60))).Error);
     }
 

@@ -44,6 +44,13 @@ public sealed class FhirValidatorParsingTests
     public void Invalid_UTF8_is_a_structure_issue() =>
         Assert.Equal(("structure", null), Single(s_validator.Validate([(byte)'{', 0xC3, 0x28, (byte)'}'])));
 
+    [Theory]
+    [InlineData("{\"resourceType\":\"Patient\",\"id\":\"x\",\"name\":[{\"text\":\"a\\uD800b\"}]}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"\\uDC00\":1}")]
+    [InlineData("{\"resourceType\":\"Patient\\uD800\"}")]
+    public void An_escape_that_is_no_character_is_a_structure_issue_not_an_exception(string json) =>
+        Assert.Equal(("structure", null), Single(s_validator.Validate(System.Text.Encoding.UTF8.GetBytes(json))));
+
     [Fact]
     public void Empty_input_is_a_structure_issue() => Assert.Equal(("structure", null), Single(s_validator.Validate([])));
 

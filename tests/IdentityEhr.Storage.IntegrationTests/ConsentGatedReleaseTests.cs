@@ -91,6 +91,7 @@ public sealed class ConsentGatedReleaseTests(PostgresFixture postgres)
             ["[]"] = "record: expected an object",
             ["{\"record\":{}}"] = "record: expected a string of 1 to 64 characters",
             ["{\"record\":{\"record\":\"a\",\"record\":\"b\"}}"] = "not JSON",
+            ["{\"record\":{\"record\":\"\\uD800\"}}"] = "a string holds an escape that is no character",
         };
         foreach (var (text, expected) in cases)
         {

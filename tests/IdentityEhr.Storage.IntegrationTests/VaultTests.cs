@@ -347,13 +347,12 @@ public sealed class VaultTests(PostgresFixture postgres)
     public async Task A_second_rotation_while_one_runs_is_refused()
     {
         await using var rig = await RigAsync(directory: false);
-        await Task.WhenAll(Enumerable.Range(0, 600).Chunk(100).Select(async chunk =>
+        // The refusal is decided when the second call starts, before the first's first await; a few rows are enough.
+        for (var i = 0; i < 5; i++)
         {
-            foreach (var i in chunk)
-            {
-                await rig.PutAsync(s_observation);
-            }
-        }));
+            await rig.PutAsync(s_observation);
+        }
+
         using var first = CustodyKey.Generate();
         using var second = CustodyKey.Generate();
 

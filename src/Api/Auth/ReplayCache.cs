@@ -4,14 +4,14 @@ using IdentityEhr.Credentials.Jose;
 namespace IdentityEhr.Api.Auth;
 
 /// <summary>
-/// The request proof ids (<c>jti</c>) seen while they could still be accepted: a proof is accepted within
-/// <see cref="RequestProof.MaxSkew"/> of its <c>iat</c> either way, so an id is kept until twice that has passed. Kept in memory
+/// The request proof ids (<c>jti</c>) seen while they could still be accepted: a proof is accepted until
+/// <see cref="RequestProof.MaxSkew"/> after its <c>iat</c>, so an id is kept until then (and a second longer). Kept in memory
 /// per instance; the size is bounded, and when full the service refuses new proofs rather than forget a live one. Expired ids
 /// are pruned at most once a second, so a full cache does not turn every request into a scan.
 /// </summary>
 internal sealed class ReplayCache(TimeProvider time)
 {
-    /// <summary>The most ids held; at 2,000 requests/s over the two-minute window that is 240,000.</summary>
+    /// <summary>The most ids held; at 2,000 requests/s over a window of up to two minutes (a proof may come early) that is 240,000.</summary>
     public const int Capacity = 1_000_000;
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
@@ -40,7 +40,7 @@ internal sealed class ReplayCache(TimeProvider time)
             return false;
         }
 
-        if (_seen.TryAdd(id, issuedAt + RequestProof.MaxSkew + RequestProof.MaxSkew))
+        if (_seen.TryAdd(id, issuedAt + RequestProof.MaxSkew + TimeSpan.FromSeconds(1)))
         {
             return true;
         }

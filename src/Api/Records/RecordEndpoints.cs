@@ -167,28 +167,36 @@ internal static class RecordEndpoints
     private static async Task<Results<Ok<RecordResponse>, ProblemHttpResult>> GetAsync(
         string recordId, HttpContext http, RequestAuthenticator authenticator, VaultService vault, CancellationToken cancellationToken)
     {
+        var (stored, problem) = await ReadOwnVersionAsync(recordId, http, authenticator, vault, "its metadata", cancellationToken);
+        return problem ?? (Results<Ok<RecordResponse>, ProblemHttpResult>)TypedResults.Ok(RecordResponse.From(stored!));
+    }
+
+    /// <summary>A read of one version by its patient or its author: authenticates, parses <c>?version=</c>, reads, authorizes.</summary>
+    private static async Task<(StoredRecord? Stored, ProblemHttpResult? Problem)> ReadOwnVersionAsync(
+        string recordId, HttpContext http, RequestAuthenticator authenticator, VaultService vault, string what, CancellationToken cancellationToken)
+    {
         var (caller, unauthenticated) = await authenticator.AuthenticateAsync(http, ReadOnlyMemory<byte>.Empty, cancellationToken);
         if (unauthenticated is not null)
         {
-            return unauthenticated;
+            return (null, unauthenticated);
         }
 
         var (version, badVersion) = Version(http);
         if (badVersion is not null)
         {
-            return badVersion;
+            return (null, badVersion);
         }
 
         try
         {
             var stored = await vault.Vault.FindAsync(recordId, version, cancellationToken);
             return caller!.ToString() == stored.Patient || caller.ToString() == stored.Author
-                ? TypedResults.Ok(RecordResponse.From(stored))
-                : Problem(StatusCodes.Status403Forbidden, "not-allowed", "Not yours", "only the record's patient or this version's author may read its metadata");
+                ? (stored, null)
+                : (null, Problem(StatusCodes.Status403Forbidden, "not-allowed", "Not yours", $"only the record's patient or this version's author may read {what}"));
         }
         catch (RecordVaultException e)
         {
-            return Refused(e);
+            return (null, Refused(e));
         }
     }
 
@@ -250,35 +258,15 @@ internal static class RecordEndpoints
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ProvenanceAsync(
         string recordId, HttpContext http, RequestAuthenticator authenticator, VaultService vault, CancellationToken cancellationToken)
     {
-        var (caller, unauthenticated) = await authenticator.AuthenticateAsync(http, ReadOnlyMemory<byte>.Empty, cancellationToken);
-        if (unauthenticated is not null)
+        var (stored, problem) = await ReadOwnVersionAsync(recordId, http, authenticator, vault, "its provenance", cancellationToken);
+        if (problem is not null)
         {
-            return unauthenticated;
+            return problem;
         }
 
-        var (version, badVersion) = Version(http);
-        if (badVersion is not null)
-        {
-            return badVersion;
-        }
-
-        try
-        {
-            var stored = await vault.Vault.FindAsync(recordId, version, cancellationToken);
-            var who = caller!.ToString();
-            if (who != stored.Patient && who != stored.Author)
-            {
-                return Problem(StatusCodes.Status403Forbidden, "not-allowed", "Not yours", "only the record's patient or this version's author may read its provenance");
-            }
-
-            var provenance = IdentityEhr.Fhir.Views.ProvenanceView.Create(new IdentityEhr.Fhir.Views.StoredRecordFacts(
-                stored.RecordId, stored.Version, stored.ResourceType, stored.Patient, stored.Author, stored.StoredAt, stored.ContentId, stored.EventId));
-            return TypedResults.File(provenance, "application/fhir+json");
-        }
-        catch (RecordVaultException e)
-        {
-            return Refused(e);
-        }
+        var provenance = IdentityEhr.Fhir.Views.ProvenanceView.Create(new IdentityEhr.Fhir.Views.StoredRecordFacts(
+            stored!.RecordId, stored.Version, stored.ResourceType, stored.Patient, stored.Author, stored.StoredAt, stored.ContentId, stored.EventId));
+        return TypedResults.File(provenance, "application/fhir+json");
     }
 
     private static ErasureResponse Erasure(ErasureResult result) =>

@@ -6,13 +6,13 @@ namespace IdentityEhr.Api.Records;
 internal sealed class VaultOptions
 {
     /// <summary>The variable naming the custody key file.</summary>
-    public const string KeyFileVariable = "EHR_CUSTODY_KEY_FILE";
+    public const string KeyFileVariable = CustodyKeyFile.Variable;
 
     /// <summary>The variable naming a folder for ciphertexts (the directory backend); unset keeps them in PostgreSQL.</summary>
     public const string DirectoryVariable = "EHR_VAULT_DIR";
 
     /// <summary>The key file's name in the data folder when <c>EHR_CUSTODY_KEY_FILE</c> is unset.</summary>
-    public const string DefaultKeyFileName = "custody.key";
+    public const string DefaultKeyFileName = CustodyKeyFile.DefaultFileName;
 
     private VaultOptions(CustodyKeyRing keys, string? keyFile, string? blobDirectory)
     {
@@ -56,10 +56,6 @@ internal sealed class VaultOptions
 
             var defaultPath = Path.Combine(dataDirectory, DefaultKeyFileName);
             return new VaultOptions(CustodyKeyFile.LoadOrCreate(defaultPath), defaultPath, directory);
-        }
-        catch (FileNotFoundException e)
-        {
-            throw new FormatException($"{KeyFileVariable}: {e.Message}");
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {

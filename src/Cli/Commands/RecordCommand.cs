@@ -160,7 +160,7 @@ internal static class RecordCommand
                         RecordOpenError.CiphertextAltered => "the ciphertext does not match its content id: it was altered",
                         RecordOpenError.WrongRecipientKey => $"the key was not released to {keyId.Did} (or the JWE was altered)",
                         RecordOpenError.MalformedKey => "the released key is not an AES-256-GCM key",
-                        _ => "the ciphertext does not open for this record id, patient and version: wrong associated data",
+                        _ => "the ciphertext does not open for this record id, patient, resource type and version: wrong associated data",
                     });
                 }
             }

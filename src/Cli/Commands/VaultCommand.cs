@@ -21,9 +21,10 @@ internal static class VaultCommand
         };
         rotate.SetAction(async (parse, cancellationToken) => await ConsentCommand.RunAsync(context, async () =>
         {
+            // The service's own defaults (specs/vault.md, README): EHR_CUSTODY_KEY_FILE, else custody.key in its data folder.
             var path = Path.GetFullPath(parse.GetValue(keyFile)
-                ?? context.Environment("EHR_CUSTODY_KEY_FILE")
-                ?? Path.Combine(context.Environment("EHR_DATA_DIR") ?? ".ehr", "custody.key"));
+                ?? context.Environment(CustodyKeyFile.Variable)
+                ?? Path.Combine(context.Environment(IdentityEhr.Embedded.EhrSettings.DataDirectoryVariable) ?? ".ehr", CustodyKeyFile.DefaultFileName));
             if (!File.Exists(path))
             {
                 throw new CliException(ExitCodes.UsageError, $"{path}: no custody key file (the service makes it on first start)");
@@ -37,7 +38,12 @@ internal static class VaultCommand
             string currentId;
             try
             {
-                currentId = CustodyKeyFile.Load(path).Current.Id;
+                var ring = CustodyKeyFile.Load(path);
+                currentId = ring.Current.Id;
+                foreach (var id in ring.Ids)
+                {
+                    ring.Find(id)?.Dispose();
+                }
             }
             catch (InvalidDataException e)
             {

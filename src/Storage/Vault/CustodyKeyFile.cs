@@ -13,6 +13,12 @@ public static class CustodyKeyFile
 {
     private const string Prefix = "ehr-custody-key-v1 ";
 
+    /// <summary>The variable that names the custody key file, for the service and the CLI.</summary>
+    public const string Variable = "EHR_CUSTODY_KEY_FILE";
+
+    /// <summary>The key file's name in the service's data folder when <see cref="Variable"/> is unset.</summary>
+    public const string DefaultFileName = "custody.key";
+
     /// <summary>The suffix of the next key's file during a rotation.</summary>
     public const string NextSuffix = ".next";
 

@@ -10,7 +10,7 @@ namespace IdentityEhr.Storage.Vault;
 /// </summary>
 /// <param name="RecordId">The record's id (printable ASCII, 1 to 256 characters).</param>
 /// <param name="PatientDid">The patient's DID (at most 2,048 characters).</param>
-/// <param name="ResourceType">The FHIR resource type (1 to 64 ASCII letters).</param>
+/// <param name="ResourceType">The FHIR resource type (an upper-case ASCII letter, then ASCII letters; 64 at most).</param>
 /// <param name="Version">The version, from 1.</param>
 public sealed record RecordAddress(string RecordId, string PatientDid, string ResourceType, int Version)
 {
@@ -31,9 +31,9 @@ public sealed record RecordAddress(string RecordId, string PatientDid, string Re
             throw new ArgumentException("A patient DID is 1 to 2,048 ASCII characters.", nameof(PatientDid));
         }
 
-        if (ResourceType is not { Length: > 0 and <= 64 } || !ResourceType.All(char.IsAsciiLetter))
+        if (!IsResourceType(ResourceType))
         {
-            throw new ArgumentException("A FHIR resource type is 1 to 64 ASCII letters.", nameof(ResourceType));
+            throw new ArgumentException("A FHIR resource type is an upper-case ASCII letter followed by up to 63 ASCII letters.", nameof(ResourceType));
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(Version, 1);
@@ -47,6 +47,12 @@ public sealed record RecordAddress(string RecordId, string PatientDid, string Re
         BinaryPrimitives.WriteUInt32BigEndian(span[offset..], (uint)Version);
         return bytes;
     }
+
+    /// <summary>Whether a name has the shape of a FHIR resource type: an upper-case ASCII letter, then ASCII letters, 64 at most.</summary>
+    /// <param name="resourceType">The name.</param>
+    /// <returns><see langword="true"/> when it does.</returns>
+    public static bool IsResourceType(string? resourceType) =>
+        resourceType is { Length: > 0 and <= 64 } && char.IsAsciiLetterUpper(resourceType[0]) && resourceType.All(char.IsAsciiLetter);
 
     private static int Field(Span<byte> span, int offset, string value)
     {

@@ -15,6 +15,6 @@ public enum RecordOpenError
     /// <summary>The JWE's content is not a 256-bit AES-GCM key (JWK).</summary>
     MalformedKey,
 
-    /// <summary>The ciphertext is intact but does not open under the stated record id, patient and version: wrong associated data.</summary>
+    /// <summary>The ciphertext is intact but does not open under the stated record id, patient, resource type and version: wrong associated data.</summary>
     AssociatedDataMismatch,
 }

@@ -102,6 +102,12 @@ public sealed partial record RecordRelease
             error = "not JSON";
             return false;
         }
+        catch (InvalidOperationException)
+        {
+            // A string escape that is no character (an unpaired surrogate): valid JSON, but no text.
+            error = "a string holds an escape that is no character";
+            return false;
+        }
     }
 
     private static string? Text(JsonElement parent, string name, int maxLength, out string? value)

@@ -166,7 +166,7 @@ public sealed class RecordVault
     /// <returns>The version.</returns>
     /// <exception cref="RecordVaultException"><see cref="VaultError.NotFound"/> or <see cref="VaultError.Erased"/>.</exception>
     public async Task<StoredRecord> FindAsync(string recordId, int? version = null, CancellationToken cancellationToken = default) =>
-        (await ReadVersionAsync(CheckRecordId(recordId), version, withKey: false, cancellationToken).ConfigureAwait(false)).Record;
+        (await ReadVersionAsync(CheckRecordId(recordId), version, withCiphertext: false, cancellationToken).ConfigureAwait(false)).Record;
 
     /// <summary>Lists a patient's stored record versions (metadata only), oldest first; erased records are not listed.</summary>
     /// <param name="patient">The patient's DID.</param>
@@ -226,7 +226,7 @@ public sealed class RecordVault
 
         // The record must be what the decision was about before its key is touched.
         var recordId = CheckRecordId(request.RecordId);
-        var stored = await ReadVersionAsync(recordId, version, withKey: false, cancellationToken, withCiphertext: true).ConfigureAwait(false);
+        var stored = await ReadVersionAsync(recordId, version, withCiphertext: true, cancellationToken).ConfigureAwait(false);
         var record = stored.Record;
         if (record.Patient != request.Patient.ToString() || record.ResourceType != request.RecordType)
         {
@@ -256,7 +256,7 @@ public sealed class RecordVault
         // wins: the version is read again after the append, and if it is gone nothing leaves (the log then shows an access
         // that released nothing, the safe way round).
         await _store.AppendAsync(PatientStream(record.Patient), ExpectedVersion.Any, [entry], cancellationToken).ConfigureAwait(false);
-        await ReadVersionAsync(recordId, record.Version, withKey: false, cancellationToken).ConfigureAwait(false);
+        await ReadVersionAsync(recordId, record.Version, withCiphertext: false, cancellationToken).ConfigureAwait(false);
         return release;
     }
 
@@ -449,10 +449,9 @@ public sealed class RecordVault
 
     private static void CheckResourceType(string resourceType)
     {
-        // FHIR resource type names: an upper-case letter, then letters (R4 names are at most 32 characters).
-        if (resourceType is not { Length: > 0 and <= 64 } || !char.IsAsciiLetterUpper(resourceType[0]) || !resourceType.All(char.IsAsciiLetter))
+        if (!RecordAddress.IsResourceType(resourceType))
         {
-            throw new ArgumentException("A FHIR resource type is an upper-case letter followed by letters.", nameof(resourceType));
+            throw new ArgumentException("A FHIR resource type is an upper-case ASCII letter followed by up to 63 ASCII letters.", nameof(resourceType));
         }
     }
 
@@ -537,14 +536,14 @@ public sealed class RecordVault
 
     private async Task<(string Patient, string ResourceType, int Version)> LatestAsync(string recordId, CancellationToken cancellationToken)
     {
-        var stored = await ReadVersionAsync(recordId, version: null, withKey: false, cancellationToken).ConfigureAwait(false);
+        var stored = await ReadVersionAsync(recordId, version: null, withCiphertext: false, cancellationToken).ConfigureAwait(false);
         return (stored.Record.Patient, stored.Record.ResourceType, stored.Record.Version);
     }
 
-    private async Task<StoredVersion> ReadVersionAsync(
-        string recordId, int? version, bool withKey, CancellationToken cancellationToken, bool withCiphertext = false)
+    /// <summary>Reads a version (or the latest) with its wrapped key, and its ciphertext when asked (PostgreSQL backend; files are read at unwrap).</summary>
+    private async Task<StoredVersion> ReadVersionAsync(string recordId, int? version, bool withCiphertext, CancellationToken cancellationToken)
     {
-        var read = await _reads.ReadAsync(recordId, version, withCiphertext: (withKey || withCiphertext) && _directory is null, cancellationToken).ConfigureAwait(false);
+        var read = await _reads.ReadAsync(recordId, version, withCiphertext: withCiphertext && _directory is null, cancellationToken).ConfigureAwait(false);
         if (read is null)
         {
             var erased = await LogStore.GuardAsync(async () =>
@@ -558,8 +557,7 @@ public sealed class RecordVault
                 : new RecordVaultException(VaultError.NotFound, version is null ? $"No record {recordId} is stored." : $"Record {recordId} has no version {version}.");
         }
 
-        var row = new StoredVersion(read.Record, read.CustodyKeyId, read.WrappedKey, read.Ciphertext, DataKey: null);
-        return withKey ? await UnwrapOrRereadAsync(row, cancellationToken).ConfigureAwait(false) : row;
+        return new StoredVersion(read.Record, read.CustodyKeyId, read.WrappedKey, read.Ciphertext, DataKey: null);
     }
 
     /// <summary>Unwraps a version's key; when a rotation rewrapped the row between the read and now, reads it again, once.</summary>
@@ -571,8 +569,9 @@ public sealed class RecordVault
         }
         catch (RecordVaultException e) when (e.Error == VaultError.UnknownCustodyKey)
         {
-            var again = await ReadVersionAsync(row.Record.RecordId, row.Record.Version, withKey: false, cancellationToken, withCiphertext: true).ConfigureAwait(false);
-            return await UnwrapAsync(again, cancellationToken).ConfigureAwait(false);
+            // A rotation changes only the custody key and the wrapped key: the ciphertext already read stays.
+            var again = await ReadVersionAsync(row.Record.RecordId, row.Record.Version, withCiphertext: false, cancellationToken).ConfigureAwait(false);
+            return await UnwrapAsync(again with { Ciphertext = row.Ciphertext }, cancellationToken).ConfigureAwait(false);
         }
     }
 
