@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using IdentityEhr.Api.Dids;
 using IdentityEhr.Api.Health;
 using IdentityEhr.Api.Auth;
+using IdentityEhr.Api.Consents;
 using IdentityEhr.Api.Log;
 using IdentityEhr.Api.Records;
 using IdentityEhr.Embedded;
@@ -178,6 +179,7 @@ internal static class ServiceHost
         builder.Services.AddSingleton(publicOrigin ?? new PublicOrigin((Uri?)null));
         builder.Services.AddSingleton<ReplayCache>();
         builder.Services.AddSingleton<BodyBudget>();
+        builder.Services.AddSingleton<HostedStatusLists>();
         builder.Services.AddSingleton<RequestAuthenticator>();
         builder.Services.AddSingleton<HealthReporter>();
         builder.Services.AddSingleton(TimeProvider.System);
@@ -221,6 +223,7 @@ internal static class ServiceHost
         app.MapResolutionEndpoints();
         app.MapLogEndpoints();
         app.MapRecordEndpoints();
+        app.MapStatusListEndpoints();
         return app;
     }
 }

@@ -44,7 +44,11 @@ public sealed class EventStore : IAsyncDisposable
         Log = new LogStore(dataSource, writer: this);
         Projections = new ProjectionReader(dataSource);
         AccessHistory = new AccessHistoryProjector(this, dataSource);
+        StatusLists = new StatusListStore(dataSource);
     }
+
+    /// <summary>Gets the status list credentials the service hosts.</summary>
+    public StatusListStore StatusLists { get; }
 
     /// <summary>Gets the read side of the Merkle log: tiles, entry bundles, proofs and checkpoints.</summary>
     public LogStore Log { get; }

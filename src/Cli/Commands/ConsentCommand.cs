@@ -49,7 +49,38 @@ internal static class ConsentCommand
                 await CredentialFiles.WriteAsync(context, EddsaJcs2022.Sign(list, Options(did, key, now), key), parse.GetValue(output));
             }
         }));
-        return new Command("status-list", "Bitstring Status Lists for revoking what you issue.") { wallet, signer, create };
+        var file = new Argument<string>("list.json") { Description = "The signed list ('-' reads standard input), as 'create' or 'consent revoke' left it." };
+        var publish = new Command("publish", "Publish (or replace) your signed list at the service, at the URL that is its id, signed by your DID.") { file };
+        publish.SetAction(async (parse, cancellationToken) => await RunAsync(context, async () =>
+        {
+            var path = parse.GetValue(file)!;
+            var bytes = CredentialFiles.ReadBytes(path, CredentialFiles.MaxBytes);
+            JsonElement json;
+            try
+            {
+                using var document = JsonDocument.Parse(bytes);
+                json = document.RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                throw new CliException(ExitCodes.UsageError, $"{path} is not JSON");
+            }
+
+            if (!BitstringStatusList.TryRead(json, out var list, out var error))
+            {
+                throw new CliException(ExitCodes.UsageError, $"{path} is not a status list ({error})");
+            }
+
+            var (did, key) = WalletKeys.SigningKey(context, parse.GetValue(wallet), list.Issuer);
+            using (key)
+            using (var client = ServiceClient.For(context, parse))
+            {
+                // The service checks that the list's id is the URL it receives it at: send it to that path.
+                await client.SendSignedAsync(HttpMethod.Put, new Uri(list.Id).AbsolutePath, bytes, "application/json", key, $"{did}#{key.PublicKey.ExportMultikey()}", cancellationToken);
+                await context.Output.WriteLineAsync($"published {list.Id}");
+            }
+        }));
+        return new Command("status-list", "Bitstring Status Lists for revoking what you issue.") { wallet, signer, create, publish };
     }
 
     private static Command IssueCommand(CliContext context, Option<string> wallet, Option<string> signer)
