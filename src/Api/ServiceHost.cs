@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using IdentityEhr.Api.Dids;
 using IdentityEhr.Api.Health;
+using IdentityEhr.Api.Access;
 using IdentityEhr.Api.Auth;
 using IdentityEhr.Api.Consents;
 using IdentityEhr.Api.Log;
@@ -180,6 +181,7 @@ internal static class ServiceHost
         builder.Services.AddSingleton<ReplayCache>();
         builder.Services.AddSingleton<BodyBudget>();
         builder.Services.AddSingleton<HostedStatusLists>();
+        builder.Services.AddSingleton<AccessVerifier>();
         builder.Services.AddSingleton<RequestAuthenticator>();
         builder.Services.AddSingleton<HealthReporter>();
         builder.Services.AddSingleton(TimeProvider.System);
@@ -224,6 +226,7 @@ internal static class ServiceHost
         app.MapLogEndpoints();
         app.MapRecordEndpoints();
         app.MapStatusListEndpoints();
+        app.MapAccessEndpoints();
         return app;
     }
 }

@@ -51,6 +51,14 @@ internal sealed class ServiceClient(CliContext context, Uri service) : IDisposab
         return (await SendAsync(request, path, MaxSignedAnswerBytes, notFoundIsNull: false, cancellationToken))!;
     }
 
+    /// <summary>Posts a JSON body without a request proof (the challenge, and an access request, which a presentation authenticates).</summary>
+    public async Task<byte[]> PostAsync(string path, byte[] body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_base, path.TrimStart('/'))) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
+        return (await SendAsync(request, path, MaxSignedAnswerBytes, notFoundIsNull: false, cancellationToken))!;
+    }
+
     private async Task<byte[]?> SendAsync(HttpRequestMessage request, string path, int maxBytes, bool notFoundIsNull, CancellationToken cancellationToken)
     {
         try

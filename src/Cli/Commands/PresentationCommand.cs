@@ -49,24 +49,30 @@ internal static class PresentationCommand
             var (did, key) = WalletKeys.SigningKey(context, parse.GetValue(wallet), parse.GetValue(signer));
             using (key)
             {
-                var presentation = new JsonObject
-                {
-                    ["@context"] = new JsonArray(VerifiableCredential.V2Context),
-                    ["type"] = new JsonArray(VerifiablePresentation.PresentationType),
-                    ["holder"] = did.ToString(),
-                    ["verifiableCredential"] = embedded,
-                };
-                var now = context.Time.GetUtcNow();
-                var options = new ProofOptions($"{did}#{key.PublicKey.ExportMultikey()}", ProofOptions.Authentication, now)
-                {
-                    Challenge = challengeText,
-                    Domain = domainText,
-                    Expires = now.AddMinutes(5),
-                };
-                await CredentialFiles.WriteAsync(context, EddsaJcs2022.Sign(presentation, options, key), parse.GetValue(output));
+                await CredentialFiles.WriteAsync(context, Sign(context, did, key, embedded, challengeText, domainText), parse.GetValue(output));
             }
         }));
         return new Command("vp", "Verifiable presentations.") { wallet, signer, create };
+    }
+
+    /// <summary>A presentation of credentials signed with eddsa-jcs-2022 by the holder's key, bound to a challenge and domain.</summary>
+    public static JsonObject Sign(CliContext context, IdentityEhr.Identity.Dids.Did did, IdentityEhr.Identity.Keys.PrivateKey key, JsonArray credentials, string challenge, string domain)
+    {
+        var presentation = new JsonObject
+        {
+            ["@context"] = new JsonArray(VerifiableCredential.V2Context),
+            ["type"] = new JsonArray(VerifiablePresentation.PresentationType),
+            ["holder"] = did.ToString(),
+            ["verifiableCredential"] = credentials,
+        };
+        var now = context.Time.GetUtcNow();
+        var options = new ProofOptions($"{did}#{key.PublicKey.ExportMultikey()}", ProofOptions.Authentication, now)
+        {
+            Challenge = challenge,
+            Domain = domain,
+            Expires = now.AddMinutes(5),
+        };
+        return EddsaJcs2022.Sign(presentation, options, key);
     }
 
     public static Command CreateVc(CliContext context)

@@ -126,25 +126,47 @@ internal static class RecordCommand
 
     private static Command GetCommand(CliContext context, Option<string> wallet)
     {
-        var file = new Argument<string>("release.json") { Description = "The release document the service answered a granted access with ('-' reads standard input)." };
-        var output = new Option<string>("--out") { Description = "Write the record to this file (default: print it)." };
-        var command = new Command("get", "Open a released record with your wallet's key-agreement key: checks the content id, decrypts the key (JWE) and the record.")
+        var source = new Argument<string>("record")
         {
-            file, output,
+            Description = "The record's id (asks the service, presenting --consent), or a release document the service answered with ('-' reads standard input).",
+        };
+        var consent = new Option<string>("--consent") { Description = "The patient's consent credential to present (with a record id)." };
+        var purpose = new Option<string>("--purpose") { Description = "The HL7 v3 purpose of use, such as TREAT (with a record id).", DefaultValueFactory = _ => "TREAT" };
+        var version = new Option<int?>("--version") { Description = "The version to read (default: the latest)." };
+        var output = new Option<string>("--out") { Description = "Write the record to this file (default: print it)." };
+        var command = new Command(
+            "get",
+            "Read a record: present the patient's consent for a challenge, receive the release, and open it with your wallet's key-agreement key " +
+            "(checks the content id, decrypts the key and the record). Or open a release document you already have.")
+        {
+            source, consent, purpose, version, output,
         };
         command.SetAction(async (parse, cancellationToken) => await ConsentCommand.RunAsync(context, async () =>
         {
-            var path = parse.GetValue(file)!;
-            if (!RecordRelease.TryParse(CredentialFiles.ReadBytes(path, RecordRelease.MaxDocumentLength), out var release, out var error))
+            var argument = parse.GetValue(source)!;
+            byte[] document;
+            string origin;
+            if (Guid.TryParseExact(argument, "D", out _))
             {
-                throw new CliException(ExitCodes.UsageError, $"{path} is not a release document ({error})");
+                document = await AccessAsync(context, parse, wallet, argument, parse.GetValue(consent), parse.GetValue(purpose)!, parse.GetValue(version), cancellationToken);
+                origin = $"record {argument}";
+            }
+            else
+            {
+                document = CredentialFiles.ReadBytes(argument, RecordRelease.MaxDocumentLength);
+                origin = argument;
+            }
+
+            if (!RecordRelease.TryParse(document, out var release, out var error))
+            {
+                throw new CliException(ExitCodes.UsageError, $"{origin}: not a release document ({error})");
             }
 
             // The JWE names the key it was wrapped to; the wallet holds the Ed25519 key whose X25519 twin that is (did:key).
             var kid = IdentityEhr.Credentials.Jose.CompactJwe.ReadKeyId(release.Jwe);
             if (!DidUrl.TryParse(kid, out var keyId, out _))
             {
-                throw new CliException(ExitCodes.CheckFailed, $"{path}: the key was not wrapped to a DID key (no kid)");
+                throw new CliException(ExitCodes.CheckFailed, $"{origin}: the key was not wrapped to a DID key (no kid)");
             }
 
             var (_, key) = WalletKeys.SigningKey(context, parse.GetValue(wallet), keyId.Did.ToString());
@@ -176,6 +198,39 @@ internal static class RecordCommand
             }
         }));
         return command;
+    }
+
+    /// <summary>The consent flow: a challenge, a presentation of the consent signed by the wallet's DID, the release document.</summary>
+    private static async Task<byte[]> AccessAsync(
+        CliContext context, ParseResult parse, Option<string> wallet, string recordId, string? consentPath, string purpose, int? version, CancellationToken cancellationToken)
+    {
+        if (consentPath is null)
+        {
+            throw new CliException(ExitCodes.UsageError, "give --consent <file>: the patient's consent to present");
+        }
+
+        var consent = CredentialFiles.ReadObject(consentPath);
+        using var client = ServiceClient.For(context, parse);
+        var challenge = Answer(await client.PostAsync("/access/challenges", "{}"u8.ToArray(), cancellationToken));
+        if (challenge["challenge"]?.GetValue<string>() is not { } nonce || challenge["domain"]?.GetValue<string>() is not { } domain)
+        {
+            throw new CliException(ExitCodes.Unavailable, "the service's challenge has no challenge or domain");
+        }
+
+        // The holder is the consent's grantee: the wallet DID the patient named.
+        var grantee = consent["credentialSubject"] is JsonObject subject && subject["id"] is JsonValue id && id.TryGetValue<string>(out var text) ? text : null;
+        var (did, key) = WalletKeys.SigningKey(context, parse.GetValue(wallet), grantee);
+        using (key)
+        {
+            var presentation = PresentationCommand.Sign(context, did, key, [consent], nonce, domain);
+            var request = new JsonObject { ["presentation"] = presentation, ["purpose"] = purpose };
+            if (version is { } v)
+            {
+                request["version"] = v;
+            }
+
+            return await client.PostAsync($"/records/{recordId}/access", JsonSerializer.SerializeToUtf8Bytes(request), cancellationToken);
+        }
     }
 
     private static string KeyId(Did did, IdentityEhr.Identity.Keys.PrivateKey key) => $"{did}#{key.PublicKey.ExportMultikey()}";

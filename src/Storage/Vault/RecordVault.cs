@@ -261,6 +261,34 @@ public sealed class RecordVault
     }
 
     /// <summary>
+    /// Records a refused access: appends <c>AccessDenied</c> with the decision's reason and evidence, for a holder the verifier
+    /// authenticated (the caller decides that: an unauthenticated presentation names nobody and writes nothing).
+    /// </summary>
+    /// <param name="request">What was asked for.</param>
+    /// <param name="decision">The refusal.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The <c>AccessDenied</c> event's id.</returns>
+    /// <exception cref="ArgumentException">The decision is a grant, or names no holder.</exception>
+    public async Task<Guid> DenyAsync(AccessRequest request, AccessDecision decision, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(decision);
+        if (decision.Granted || decision.Evidence.Holder is not { } holder)
+        {
+            throw new ArgumentException("Only a refusal with a holder is recorded as AccessDenied.", nameof(decision));
+        }
+
+        var entry = Entry(AuditEventType.AccessDenied, _time.GetUtcNow(), holder, request.Patient.ToString(), request.RecordId) with
+        {
+            Purpose = request.PurposeOfUse,
+            Reason = decision.Reason.ToString(),
+            Evidence = Evidence(decision.Evidence),
+        };
+        await _store.AppendAsync(PatientStream(request.Patient.ToString()), ExpectedVersion.Any, [entry], cancellationToken).ConfigureAwait(false);
+        return entry.Id;
+    }
+
+    /// <summary>
     /// Erases a record: appends <c>RecordErased</c>, and in the same commit deletes every version's wrapped data key (and, in
     /// PostgreSQL, ciphertext); ciphertext files of the directory backend are deleted right after.
     /// </summary>

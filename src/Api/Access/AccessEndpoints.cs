@@ -1,0 +1,172 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using IdentityEhr.Api.Records;
+using IdentityEhr.Credentials.Verification;
+using IdentityEhr.Identity.Dids;
+using IdentityEhr.Identity.Resolution;
+using IdentityEhr.Storage.Vault;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace IdentityEhr.Api.Access;
+
+/// <summary>
+/// The consent-gated read (issue 9, second part): a challenge, then a presentation carrying the patient's consent; the verifier
+/// decides, and a grant returns the release document (ciphertext and the key as a JWE to the holder's key-agreement key), a
+/// refusal its reason. Both are events of the log; a presentation whose holder is not authenticated names nobody and is refused
+/// without an event.
+/// </summary>
+internal static partial class AccessEndpoints
+{
+    public const string ProblemBase = "https://identityehr.dev/problems/access/";
+
+    /// <summary>The largest access request body: a presentation (64 KiB at most) and a little more.</summary>
+    public const int MaxBodyBytes = 128 * 1024;
+
+    // Reasons of the first stage (presentation proof, holder binding, domain, challenge): the holder is not known yet.
+    private static readonly AccessReason[] s_unauthenticated =
+    [
+        AccessReason.MalformedPresentation, AccessReason.DidNotResolved, AccessReason.PresentationKeyNotAuthentication, AccessReason.PresentationSignatureInvalid,
+        AccessReason.HolderNotSigner, AccessReason.WrongDomain, AccessReason.ChallengeUnknown, AccessReason.ChallengeReplayed, AccessReason.ChallengeExpired,
+    ];
+
+    public static IEndpointRouteBuilder MapAccessEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/access/challenges", (AccessVerifier access) => TypedResults.Created((string?)null, access.NewChallenge()))
+            .WithTags("Access")
+            .WithName("NewChallenge")
+            .WithSummary("A single-use challenge (five minutes) and the domain to sign a presentation for.")
+            .Produces<ChallengeResponse>(StatusCodes.Status201Created);
+        routes.MapPost("/records/{recordId}/access", AccessAsync)
+            .WithTags("Access")
+            .WithName("AccessRecord")
+            .WithSummary("Present the patient's consent ({\"presentation\": VP JSON or vp+jwt, \"purpose\": \"TREAT\", \"version\"?}); granted: the release document; refused: the reason.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        return routes;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")]
+    private static partial Regex Purpose();
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> AccessAsync(
+        string recordId, HttpContext http, AccessVerifier access, VaultService vault, DidResolver resolver, CancellationToken cancellationToken)
+    {
+        var (body, tooLarge) = await RequestBody.ReadAsync(http.Request, MaxBodyBytes, cancellationToken);
+        if (tooLarge is not null)
+        {
+            return tooLarge;
+        }
+
+        if (!TryReadBody(body, out var presentation, out var purpose, out var version, out var complaint))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "bad-request", "Not an access request", complaint);
+        }
+
+        StoredRecord record;
+        try
+        {
+            record = await vault.Vault.FindAsync(recordId, version, cancellationToken);
+        }
+        catch (RecordVaultException e)
+        {
+            return e.Error == VaultError.Erased
+                ? Problem(StatusCodes.Status410Gone, "erased", "Record erased", e.Message)
+                : Problem(StatusCodes.Status404NotFound, "not-found", "No such record", e.Message);
+        }
+
+        var request = new AccessRequest(Did.Parse(record.Patient), record.ResourceType, record.RecordId, purpose);
+        var decision = await access.Verifier.VerifyAsync(presentation, request, cancellationToken);
+        if (!decision.Granted)
+        {
+            if (s_unauthenticated.Contains(decision.Reason) || decision.Evidence.Holder is null)
+            {
+                return Problem(StatusCodes.Status401Unauthorized, "presentation-refused", "Presentation refused", $"the presentation does not authenticate its holder: {decision.Reason}",
+                    decision.Reason, null);
+            }
+
+            var denied = await vault.Vault.DenyAsync(request, decision, cancellationToken);
+            return Problem(StatusCodes.Status403Forbidden, "denied", "Access denied", $"access is denied: {decision.Reason}", decision.Reason, denied);
+        }
+
+        var holder = await resolver.ResolveAsync(Did.Parse(decision.Evidence.Holder!), null, cancellationToken);
+        if (holder.DidDocument is not { } document || !RecordRecipient.TryFromDocument(document, out var recipient))
+        {
+            return Problem(StatusCodes.Status422UnprocessableEntity, "no-key-agreement", "No key to release to",
+                "the holder's DID document has no X25519 key under keyAgreement to release the record's key to");
+        }
+
+        try
+        {
+            var release = await vault.Vault.ReleaseAsync(request, decision, recipient, record.Version, cancellationToken: cancellationToken);
+            return TypedResults.Content(release.ToJson().ToJsonString(), "application/json", Encoding.UTF8);
+        }
+        catch (RecordVaultException e) when (e.Error == VaultError.Erased)
+        {
+            return Problem(StatusCodes.Status410Gone, "erased", "Record erased", e.Message);
+        }
+    }
+
+    private static bool TryReadBody(ReadOnlyMemory<byte> body, out ReadOnlyMemory<byte> presentation, out string purpose, out int? version, out string complaint)
+    {
+        presentation = ReadOnlyMemory<byte>.Empty;
+        purpose = "";
+        version = null;
+        complaint = "expected {\"presentation\": <VP as JSON, or a vp+jwt string>, \"purpose\": \"<HL7 v3 purpose of use>\", \"version\": <n, optional>}";
+        try
+        {
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("presentation", out var vp)
+                || !root.TryGetProperty("purpose", out var p) || p.ValueKind != JsonValueKind.String || p.GetString() is not { } text || !Purpose().IsMatch(text))
+            {
+                return false;
+            }
+
+            if (root.TryGetProperty("version", out var v))
+            {
+                if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var n) || n < 1)
+                {
+                    return false;
+                }
+
+                version = n;
+            }
+
+            presentation = vp.ValueKind switch
+            {
+                JsonValueKind.Object => Encoding.UTF8.GetBytes(vp.GetRawText()),
+                JsonValueKind.String when vp.GetString() is { } jwt => Encoding.ASCII.GetBytes(jwt),
+                _ => ReadOnlyMemory<byte>.Empty,
+            };
+            purpose = text;
+            return presentation.Length > 0;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static ProblemHttpResult Problem(int status, string type, string title, string detail, AccessReason? reason = null, Guid? evt = null)
+    {
+        var extensions = new Dictionary<string, object?>();
+        if (reason is { } r)
+        {
+            extensions["reason"] = r.ToString();
+        }
+
+        if (evt is { } id)
+        {
+            extensions["event"] = id;
+            extensions["receipt"] = $"/log/receipts/{id}";
+        }
+
+        return TypedResults.Problem(detail: detail, statusCode: status, title: title, type: ProblemBase + type, extensions: extensions);
+    }
+}
