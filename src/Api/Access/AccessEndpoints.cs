@@ -167,6 +167,6 @@ internal static partial class AccessEndpoints
             extensions["receipt"] = $"/log/receipts/{id}";
         }
 
-        return TypedResults.Problem(detail: detail, statusCode: status, title: title, type: ProblemBase + type, extensions: extensions);
+        return ApiProblems.Of(ProblemBase, status, type, title, detail, extensions);
     }
 }

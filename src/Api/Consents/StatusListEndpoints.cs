@@ -118,8 +118,7 @@ internal static partial class StatusListEndpoints
         return TypedResults.File(credential, "application/vc");
     }
 
-    private static ProblemHttpResult Problem(int status, string type, string title, string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: ProblemBase + type);
+    private static ProblemHttpResult Problem(int status, string type, string title, string detail) => ApiProblems.Of(ProblemBase, status, type, title, detail);
 }
 
 /// <summary>A published status list.</summary>

@@ -196,6 +196,5 @@ internal static class LogEndpoints
         return true;
     }
 
-    private static ProblemHttpResult Problem(int status, string type, string title, string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: ProblemBase + type);
+    private static ProblemHttpResult Problem(int status, string type, string title, string detail) => ApiProblems.Of(ProblemBase, status, type, title, detail);
 }

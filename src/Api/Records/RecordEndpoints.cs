@@ -146,10 +146,10 @@ internal static class RecordEndpoints
         {
             // The OperationOutcome names each problem's element path; it never repeats the submitted values.
             using var outcome = JsonDocument.Parse(validation.ToOperationOutcome());
-            return TypedResults.Problem(
-                detail: $"the resource is not valid FHIR R4: {validation.Issues.Count} issue(s), listed in operationOutcome",
-                statusCode: StatusCodes.Status422UnprocessableEntity, title: "Invalid FHIR resource", type: ProblemBase + "invalid-fhir",
-                extensions: new Dictionary<string, object?> { ["operationOutcome"] = outcome.RootElement.Clone() });
+            return ApiProblems.Of(
+                ProblemBase, StatusCodes.Status422UnprocessableEntity, "invalid-fhir", "Invalid FHIR resource",
+                $"the resource is not valid FHIR R4: {validation.Issues.Count} issue(s), listed in operationOutcome",
+                new Dictionary<string, object?> { ["operationOutcome"] = outcome.RootElement.Clone() });
         }
 
         try
@@ -287,6 +287,5 @@ internal static class RecordEndpoints
         return Problem(status, code, title, e.Message);
     }
 
-    private static ProblemHttpResult Problem(int status, string type, string title, string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: ProblemBase + type);
+    private static ProblemHttpResult Problem(int status, string type, string title, string detail) => ApiProblems.Of(ProblemBase, status, type, title, detail);
 }
