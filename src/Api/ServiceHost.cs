@@ -5,7 +5,9 @@ using IdentityEhr.Api.Access;
 using IdentityEhr.Api.Auth;
 using IdentityEhr.Api.Consents;
 using IdentityEhr.Api.Log;
+using IdentityEhr.Api.History;
 using IdentityEhr.Api.Records;
+using IdentityEhr.Api.Registry;
 using IdentityEhr.Embedded;
 using IdentityEhr.Fhir;
 using IdentityEhr.Identity.Methods;
@@ -81,12 +83,14 @@ internal static class ServiceHost
         AnchoringOptions anchoringOptions;
         VaultOptions vaultOptions;
         PublicOrigin publicOrigin;
+        AccreditorOptions accreditors;
         try
         {
             logOptions = AuditLogOptions.Read(name => builder.Configuration[name], settings.DataDirectory);
             anchoringOptions = AnchoringOptions.Read(name => builder.Configuration[name], settings.DataDirectory, infrastructure.Chain.IsEmbedded);
             vaultOptions = VaultOptions.Read(name => builder.Configuration[name], settings.DataDirectory);
             publicOrigin = PublicOrigin.Read(name => builder.Configuration[name]);
+            accreditors = AccreditorOptions.Read(name => builder.Configuration[name], settings.DataDirectory, infrastructure.Chain.IsEmbedded);
         }
         catch (FormatException e)
         {
@@ -111,7 +115,7 @@ internal static class ServiceHost
                 return 2;
             }
 
-            var app = Build(builder, infrastructure, settings.EthrNetworks, logOptions, anchoringOptions, vaultOptions, publicOrigin);
+            var app = Build(builder, infrastructure, settings.EthrNetworks, logOptions, anchoringOptions, vaultOptions, publicOrigin, accreditors);
             await using (app)
             {
                 try
@@ -139,7 +143,7 @@ internal static class ServiceHost
     /// <summary>Builds the HTTP application on running infrastructure; tests call this with their fixtures' infrastructure.</summary>
     public static WebApplication Build(
         WebApplicationBuilder builder, Infrastructure infrastructure, IReadOnlyList<EthrNetworkSetting>? ethrNetworks = null, AuditLogOptions? logOptions = null,
-        AnchoringOptions? anchoringOptions = null, VaultOptions? vaultOptions = null, PublicOrigin? publicOrigin = null)
+        AnchoringOptions? anchoringOptions = null, VaultOptions? vaultOptions = null, PublicOrigin? publicOrigin = null, AccreditorOptions? accreditors = null)
     {
         ethrNetworks ??= [];
         builder.Services.AddSingleton(infrastructure);
@@ -181,7 +185,9 @@ internal static class ServiceHost
         builder.Services.AddSingleton<ReplayCache>();
         builder.Services.AddSingleton<BodyBudget>();
         builder.Services.AddSingleton<HostedStatusLists>();
+        builder.Services.AddSingleton(accreditors ?? AccreditorOptions.None);
         builder.Services.AddSingleton<AccessVerifier>();
+        builder.Services.AddSingleton<StatusListPublisher>();
         builder.Services.AddSingleton<RequestAuthenticator>();
         builder.Services.AddSingleton<HealthReporter>();
         builder.Services.AddSingleton(TimeProvider.System);
@@ -227,6 +233,9 @@ internal static class ServiceHost
         app.MapRecordEndpoints();
         app.MapStatusListEndpoints();
         app.MapAccessEndpoints();
+        app.MapRegistrationEndpoints();
+        app.MapConsentEndpoints();
+        app.MapHistoryEndpoints();
         return app;
     }
 }

@@ -45,7 +45,15 @@ public sealed class EventStore : IAsyncDisposable
         Projections = new ProjectionReader(dataSource);
         AccessHistory = new AccessHistoryProjector(this, dataSource);
         StatusLists = new StatusListStore(dataSource);
+        Registry = new RegistryStore(dataSource);
+        Consents = new ConsentStore(dataSource);
     }
+
+    /// <summary>Gets the DIDs registered as patients and providers.</summary>
+    public RegistryStore Registry { get; }
+
+    /// <summary>Gets the consent credentials patients registered.</summary>
+    public ConsentStore Consents { get; }
 
     /// <summary>Gets the status list credentials the service hosts.</summary>
     public StatusListStore StatusLists { get; }

@@ -1,7 +1,9 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using IdentityEhr.Api.Records;
+using IdentityEhr.Credentials.Emergency;
 using IdentityEhr.Credentials.Verification;
 using IdentityEhr.Identity.Dids;
 using IdentityEhr.Identity.Resolution;
@@ -48,14 +50,37 @@ internal static partial class AccessEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status410Gone)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        routes.MapPost("/records/{recordId}/emergency-access", EmergencyAsync)
+            .WithTags("Access")
+            .WithName("EmergencyAccessRecord")
+            .WithSummary("Break the glass: present an EmergencyAccessAccreditation from a trusted accreditor instead of consent ({\"presentation\", \"purpose\": \"ETREAT\" or \"BTG\", \"reason\": text, \"version\"?}). Logged as EmergencyAccess (a security alert the patient sees); the reason is logged only as its SHA-256.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return routes;
     }
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")]
     private static partial Regex Purpose();
 
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> AccessAsync(
-        string recordId, HttpContext http, AccessVerifier access, VaultService vault, DidResolver resolver, CancellationToken cancellationToken)
+    /// <summary>The longest break-glass reason, in characters.</summary>
+    public const int MaxReasonLength = 1000;
+
+    private static Task<Results<ContentHttpResult, ProblemHttpResult>> AccessAsync(
+        string recordId, HttpContext http, AccessVerifier access, VaultService vault, DidResolver resolver, CancellationToken cancellationToken) =>
+        DecideAsync(recordId, emergency: false, http, access, vault, resolver, cancellationToken);
+
+    private static Task<Results<ContentHttpResult, ProblemHttpResult>> EmergencyAsync(
+        string recordId, HttpContext http, AccessVerifier access, VaultService vault, DidResolver resolver, CancellationToken cancellationToken) =>
+        DecideAsync(recordId, emergency: true, http, access, vault, resolver, cancellationToken);
+
+    /// <summary>The one access path: consent-gated, or break-glass under an accreditation (then the reason's hash is logged).</summary>
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> DecideAsync(
+        string recordId, bool emergency, HttpContext http, AccessVerifier access, VaultService vault, DidResolver resolver, CancellationToken cancellationToken)
     {
         var (body, tooLarge) = await RequestBody.ReadAsync(http.Request, MaxBodyBytes, cancellationToken);
         if (tooLarge is not null)
@@ -63,9 +88,9 @@ internal static partial class AccessEndpoints
             return tooLarge;
         }
 
-        if (!TryReadBody(body, out var presentation, out var purpose, out var version, out var complaint))
+        if (!TryReadBody(body, emergency, out var presentation, out var purpose, out var version, out var statedReason, out var complaint))
         {
-            return Problem(StatusCodes.Status400BadRequest, "bad-request", "Not an access request", complaint);
+            return Problem(StatusCodes.Status400BadRequest, "bad-request", emergency ? "Not an emergency access request" : "Not an access request", complaint);
         }
 
         StoredRecord record;
@@ -81,7 +106,9 @@ internal static partial class AccessEndpoints
         }
 
         var request = new AccessRequest(Did.Parse(record.Patient), record.ResourceType, record.RecordId, purpose);
-        var decision = await access.Verifier.VerifyAsync(presentation, request, cancellationToken);
+        var decision = emergency
+            ? await access.Verifier.VerifyEmergencyAsync(presentation, request, cancellationToken)
+            : await access.Verifier.VerifyAsync(presentation, request, cancellationToken);
         if (!decision.Granted)
         {
             if (s_unauthenticated.Contains(decision.Reason) || decision.Evidence.Holder is null)
@@ -103,7 +130,7 @@ internal static partial class AccessEndpoints
 
         try
         {
-            var release = await vault.Vault.ReleaseAsync(request, decision, recipient, record.Version, cancellationToken: cancellationToken);
+            var release = await vault.Vault.ReleaseAsync(request, decision, recipient, record.Version, statedReason: statedReason, cancellationToken: cancellationToken);
             return TypedResults.Content(release.ToJson().ToJsonString(), "application/json", Encoding.UTF8);
         }
         catch (RecordVaultException e) when (e.Error == VaultError.Erased)
@@ -112,12 +139,17 @@ internal static partial class AccessEndpoints
         }
     }
 
-    private static bool TryReadBody(ReadOnlyMemory<byte> body, out ReadOnlyMemory<byte> presentation, out string purpose, out int? version, out string complaint)
+    private static bool TryReadBody(
+        ReadOnlyMemory<byte> body, bool emergency, out ReadOnlyMemory<byte> presentation, out string purpose, out int? version, out string? statedReason,
+        out string complaint)
     {
         presentation = ReadOnlyMemory<byte>.Empty;
         purpose = "";
         version = null;
-        complaint = "expected {\"presentation\": <VP as JSON, or a vp+jwt string>, \"purpose\": \"<HL7 v3 purpose of use>\", \"version\": <n, optional>}";
+        statedReason = null;
+        complaint = emergency
+            ? $"expected {{\"presentation\": <VP carrying an EmergencyAccessAccreditation>, \"purpose\": \"ETREAT\" or \"BTG\", \"reason\": \"<1 to {MaxReasonLength} characters>\", \"version\": <n, optional>}}"
+            : "expected {\"presentation\": <VP as JSON, or a vp+jwt string>, \"purpose\": \"<HL7 v3 purpose of use>\", \"version\": <n, optional>}";
         try
         {
             using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
@@ -126,6 +158,19 @@ internal static partial class AccessEndpoints
                 || !root.TryGetProperty("purpose", out var p) || p.ValueKind != JsonValueKind.String || p.GetString() is not { } text || !Purpose().IsMatch(text))
             {
                 return false;
+            }
+
+            if (emergency)
+            {
+                // The reason may hold health data: only its hash is kept, and it is never echoed or logged.
+                if (!AccreditationCredential.EmergencyPurposes.Contains(text, StringComparer.Ordinal)
+                    || !root.TryGetProperty("reason", out var r) || r.ValueKind != JsonValueKind.String || r.GetString() is not { Length: > 0 and <= MaxReasonLength } reason
+                    || string.IsNullOrWhiteSpace(reason))
+                {
+                    return false;
+                }
+
+                statedReason = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(reason)));
             }
 
             if (root.TryGetProperty("version", out var v))

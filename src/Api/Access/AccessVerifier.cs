@@ -17,13 +17,17 @@ internal sealed class AccessVerifier
     private readonly ChallengeRegistry _challenges;
     private readonly TimeProvider _time;
 
-    public AccessVerifier(DidResolver resolver, HostedStatusLists statusLists, PublicOrigin origin, TimeProvider time)
+    public AccessVerifier(DidResolver resolver, HostedStatusLists statusLists, PublicOrigin origin, AccreditorOptions accreditors, TimeProvider time)
     {
         _time = time;
         _challenges = new ChallengeRegistry(time, ChallengeLifetime);
         Domain = origin.Url?.Host ?? DefaultDomain;
-        Verifier = new ConsentVerifier(resolver, _challenges, statusLists, new VerifierOptions(Domain), time);
+        Accreditors = accreditors.Accreditors;
+        Verifier = new ConsentVerifier(resolver, _challenges, statusLists, new VerifierOptions(Domain) { TrustedAccreditors = accreditors.Accreditors }, time);
     }
+
+    /// <summary>Gets the DIDs whose accreditations allow break-glass access.</summary>
+    public IReadOnlyList<string> Accreditors { get; }
 
     /// <summary>Gets the domain presentations must be signed for.</summary>
     public string Domain { get; }

@@ -1,10 +1,7 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using IdentityEhr.Api.Auth;
 using IdentityEhr.Api.Log;
 using IdentityEhr.Credentials.Status;
-using IdentityEhr.Credentials.Verification;
-using IdentityEhr.Identity.Resolution;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IdentityEhr.Api.Consents;
@@ -25,11 +22,12 @@ internal static partial class StatusListEndpoints
         var lists = routes.MapGroup("/status-lists").WithTags("Status lists");
         lists.MapPut("/{id}", PublishAsync)
             .WithName("PublishStatusList")
-            .WithSummary("Publish (or replace) your signed BitstringStatusListCredential at this URL: its id must be this URL and its issuer the caller's DID. Needs a request proof.")
+            .WithSummary("Publish (or replace) your signed BitstringStatusListCredential at this URL: its id must be this URL and its issuer the caller's DID. A replacement may set revocation bits, never clear them; each registered consent it revokes gets a ConsentRevoked event. Needs a request proof.")
             .Produces<StatusListResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         lists.MapGet("/{id}", GetAsync)
@@ -44,8 +42,7 @@ internal static partial class StatusListEndpoints
     private static partial Regex ListId();
 
     private static async Task<Results<Ok<StatusListResponse>, ProblemHttpResult>> PublishAsync(
-        string id, HttpContext http, RequestAuthenticator authenticator, PublicOrigin origin, DidResolver resolver, AuditLogService log, TimeProvider time,
-        CancellationToken cancellationToken)
+        string id, HttpContext http, RequestAuthenticator authenticator, PublicOrigin origin, StatusListPublisher publisher, CancellationToken cancellationToken)
     {
         if (!ListId().IsMatch(id))
         {
@@ -64,46 +61,9 @@ internal static partial class StatusListEndpoints
             return unauthenticated;
         }
 
-        JsonElement credential;
-        try
-        {
-            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
-            credential = document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "bad-json", "Not JSON", "the body must be a BitstringStatusListCredential as JSON");
-        }
-
-        if (!BitstringStatusList.TryRead(credential, out var list, out var error))
-        {
-            return Problem(StatusCodes.Status422UnprocessableEntity, "invalid-status-list", "Not a status list", $"not a BitstringStatusListCredential: {error}");
-        }
-
-        // The list's id is the URL it is read from; a verifier compares them, so a list published elsewhere would never count.
-        var url = origin.Of(http.Request)?.GetLeftPart(UriPartial.Path);
-        if (list.Id != url)
-        {
-            return Problem(StatusCodes.Status422UnprocessableEntity, "wrong-id", "Wrong id", $"the credential's id must be the URL it is published at: {url}");
-        }
-
-        if (list.Issuer != caller!.ToString())
-        {
-            return Problem(StatusCodes.Status403Forbidden, "not-the-issuer", "Not the issuer", "only the list's issuer may publish it");
-        }
-
-        var proof = await IssuerProof.VerifyAsync(credential, resolver, cancellationToken);
-        if (proof.Failure is { } failure)
-        {
-            return Problem(StatusCodes.Status422UnprocessableEntity, "invalid-proof", "Proof does not verify", $"the list's proof does not verify by a key under its issuer's assertionMethod ({failure})");
-        }
-
-        if (!await log.Store.StatusLists.PutAsync(id, list.Issuer, body, time.GetUtcNow(), cancellationToken))
-        {
-            return Problem(StatusCodes.Status403Forbidden, "not-the-issuer", "Not the issuer", "another issuer published the list at this URL");
-        }
-
-        return TypedResults.Ok(new StatusListResponse(id, list.Issuer, list.Id));
+        var url = origin.Of(http.Request)?.GetLeftPart(UriPartial.Path) ?? "";
+        var (published, revoked, problem) = await publisher.PublishAsync(id, body, caller!, url, cancellationToken);
+        return problem ?? (Results<Ok<StatusListResponse>, ProblemHttpResult>)TypedResults.Ok(published! with { Revoked = revoked });
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetAsync(string id, AuditLogService log, HttpContext http, CancellationToken cancellationToken)
@@ -125,4 +85,8 @@ internal static partial class StatusListEndpoints
 /// <param name="Id">Its id at this service.</param>
 /// <param name="Issuer">Its issuer's DID.</param>
 /// <param name="Url">Its URL (the credential's id).</param>
-internal sealed record StatusListResponse(string Id, string Issuer, string Url);
+internal sealed record StatusListResponse(string Id, string Issuer, string Url)
+{
+    /// <summary>Gets the registered consents this publication revoked, with their <c>ConsentRevoked</c> events.</summary>
+    public IReadOnlyList<Revocation> Revoked { get; init; } = [];
+}

@@ -2,6 +2,7 @@ using System.Text.Json;
 using IdentityEhr.Api.Auth;
 using IdentityEhr.Fhir;
 using IdentityEhr.Identity.Dids;
+using IdentityEhr.Storage;
 using IdentityEhr.Storage.Vault;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -20,10 +21,11 @@ internal static class RecordEndpoints
         var records = routes.MapGroup("/records").WithTags("Records");
         records.MapPost("/", StoreAsync)
             .WithName("StoreRecord")
-            .WithSummary("Store a FHIR R4 resource or Bundle (body: application/fhir+json) for a patient (?patient=<DID>); the caller's DID is the author. Needs a request proof.")
+            .WithSummary("Store a FHIR R4 resource or Bundle (body: application/fhir+json) for a registered patient (?patient=<DID>); the caller's DID — a registered provider, or the patient — is the author. Needs a request proof.")
             .Produces<RecordResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -82,7 +84,19 @@ internal static class RecordEndpoints
             return Problem(StatusCodes.Status400BadRequest, "bad-patient", "No patient", "?patient= must name the patient's DID (at most 512 characters)");
         }
 
-        return await StoreBodyAsync(http, authenticator, validator, vault, budget, (_, _) => Task.FromResult<(string?, ProblemHttpResult?)>((patient.ToString(), null)), recordId: null, cancellationToken);
+        return await StoreBodyAsync(http, authenticator, validator, vault, budget, async (caller, ct) =>
+        {
+            // A provider stores for registered patients only; a patient may store for itself. Every store is in the patient's history.
+            var registry = vault.Store.Registry;
+            if (await registry.FindAsync(patient.ToString(), RegistrationRole.Patient, ct) is null)
+            {
+                return (null, Problem(StatusCodes.Status403Forbidden, "patient-not-registered", "Patient not registered", "records are stored only for patients registered with the service (POST /patients)"));
+            }
+
+            return caller == patient.ToString() || await registry.FindAsync(caller, RegistrationRole.Provider, ct) is not null
+                ? (patient.ToString(), null)
+                : (null, Problem(StatusCodes.Status403Forbidden, "not-a-provider", "Not a provider", "only registered providers (POST /providers) store records for a patient"));
+        }, recordId: null, cancellationToken);
     }
 
     private static async Task<Results<Created<RecordResponse>, ProblemHttpResult>> StoreVersionAsync(

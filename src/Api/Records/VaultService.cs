@@ -15,6 +15,9 @@ internal sealed partial class VaultService(AuditLogService log, VaultOptions opt
     /// <exception cref="InvalidOperationException">The service has not started.</exception>
     public RecordVault Vault => _vault ?? throw new InvalidOperationException("The record vault has not started.");
 
+    /// <summary>Gets the event store under the vault (its registry of patients and providers included).</summary>
+    public Storage.EventStore Store => log.Store;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var vault = new RecordVault(log.Store, new RecordVaultOptions { CustodyKeys = options.Keys, BlobDirectory = options.BlobDirectory, TimeProvider = time });

@@ -22,6 +22,7 @@ public sealed record AccessDecision(AccessReason Reason, AccessEvidence Evidence
 /// <param name="Issuer">The consent's issuer DID, once known.</param>
 /// <param name="IssuerVersion">The issuer DID document's version.</param>
 /// <param name="StatusListHash">Hex SHA-256 of the status list credential's canonical form, once checked.</param>
+/// <param name="Credential">The consent's (or accreditation's) id, once its proof verified, when it has one.</param>
 public sealed record AccessEvidence(
     string? PresentationHash = null, string? CredentialHash = null, string? Holder = null, string? HolderVersion = null,
-    string? Issuer = null, string? IssuerVersion = null, string? StatusListHash = null);
+    string? Issuer = null, string? IssuerVersion = null, string? StatusListHash = null, string? Credential = null);

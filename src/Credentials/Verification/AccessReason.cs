@@ -71,4 +71,13 @@ public enum AccessReason
 
     /// <summary>The consent does not allow the request's purpose of use.</summary>
     PurposeNotAllowed,
+
+    /// <summary>
+    /// Emergency access only (checked where a consent would be): the presentation carries no well-formed
+    /// <c>EmergencyAccessAccreditation</c>, or more than one.
+    /// </summary>
+    NoAccreditation,
+
+    /// <summary>Emergency access only: the accreditation's issuer is not an accreditor this service trusts.</summary>
+    UntrustedAccreditor,
 }

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using IdentityEhr.Credentials.Consent;
 using IdentityEhr.Credentials.DataIntegrity;
+using IdentityEhr.Credentials.Emergency;
 using IdentityEhr.Credentials.Jcs;
 using IdentityEhr.Credentials.Jose;
 using IdentityEhr.Credentials.Json;
@@ -62,57 +63,17 @@ public sealed class ConsentVerifier
     public async ValueTask<AccessDecision> VerifyAsync(ReadOnlyMemory<byte> presentation, AccessRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var evidence = new AccessEvidence();
-        if (presentation.Length > _options.MaxPresentationBytes)
+        var (vp, evidence, failed) = await AuthenticateAsync(presentation, cancellationToken).ConfigureAwait(false);
+        if (failed is not null)
         {
-            return new AccessDecision(AccessReason.MalformedPresentation, evidence);
+            return failed;
         }
 
-        // The presentation is single-use (its challenge), so the exact bytes received are the evidence. I-JSON is enforced
-        // by the proof check, which canonicalizes everything but the proof value.
-        evidence = evidence with { PresentationHash = Convert.ToHexStringLower(SHA256.HashData(presentation.Span)) };
-
-        // 1. Presentation proof and holder binding.
-        var vp = IsCompact(presentation.Span)
-            ? await CheckJosePresentationAsync(Encoding.ASCII.GetString(presentation.Span), cancellationToken).ConfigureAwait(false)
-            : await CheckDataIntegrityPresentationAsync(presentation, cancellationToken).ConfigureAwait(false);
-        evidence = evidence with { Holder = vp.Holder?.ToString(), HolderVersion = vp.HolderVersion };
-        if (vp.Failure is { } presentationFailure)
-        {
-            return new AccessDecision(presentationFailure, evidence);
-        }
-
-        var holder = vp.Holder!;
-        if (vp.Presentation!.Holder is not null && vp.Presentation.Holder != holder.ToString())
-        {
-            return new AccessDecision(AccessReason.HolderNotSigner, evidence);
-        }
-
-        if (!string.Equals(vp.Domain, _options.Domain, StringComparison.Ordinal))
-        {
-            return new AccessDecision(AccessReason.WrongDomain, evidence);
-        }
-
+        var holder = vp!.Holder!;
         var now = _timeProvider.GetUtcNow();
-        if (vp.Expires is { } proofExpires && now > proofExpires + _options.ClockSkew)
-        {
-            return new AccessDecision(AccessReason.ChallengeExpired, evidence);
-        }
-
-        var challenge = _challenges.Consume(vp.Challenge) switch
-        {
-            ChallengeOutcome.Accepted => AccessReason.Granted,
-            ChallengeOutcome.Replayed => AccessReason.ChallengeReplayed,
-            ChallengeOutcome.Expired => AccessReason.ChallengeExpired,
-            _ => AccessReason.ChallengeUnknown,
-        };
-        if (challenge != AccessReason.Granted)
-        {
-            return new AccessDecision(challenge, evidence);
-        }
 
         // 2. The consent credential and its proof by the issuer's assertionMethod key.
-        var candidates = vp.Presentation.Credentials.Select(ConsentCandidate).Where(c => c is not null).ToList();
+        var candidates = vp.Presentation!.Credentials.Select(ConsentCandidate).Where(c => c is not null).ToList();
         if (candidates.Count != 1)
         {
             return new AccessDecision(AccessReason.NoConsent, evidence);
@@ -129,6 +90,7 @@ public sealed class ConsentVerifier
 
         var consent = checkedConsent.Consent!;
         var credential = consent.Credential;
+        evidence = evidence with { Credential = credential.Id };
 
         // 3. Validity window with bounded skew.
         if (credential.ValidFrom is { } validFrom && now + _options.ClockSkew < validFrom)
@@ -142,7 +104,7 @@ public sealed class ConsentVerifier
         }
 
         // 4. Revocation.
-        var list = await StatusListAsync(consent, cancellationToken).ConfigureAwait(false);
+        var list = await StatusListAsync(consent.Revocation, consent.Patient, cancellationToken).ConfigureAwait(false);
         if (list is null)
         {
             return new AccessDecision(AccessReason.StatusUnavailable, evidence);
@@ -178,6 +140,180 @@ public sealed class ConsentVerifier
         return new AccessDecision(
             consent.PurposesOfUse.Contains(request.PurposeOfUse, StringComparer.Ordinal) ? AccessReason.Granted : AccessReason.PurposeNotAllowed,
             evidence);
+    }
+
+    /// <summary>
+    /// Decides a break-glass request: the same presentation checks as <see cref="VerifyAsync"/>, then, instead of a consent, an
+    /// <see cref="AccreditationCredential"/> from an accreditor in <see cref="VerifierOptions.TrustedAccreditors"/> naming the
+    /// holder and the request's emergency purpose, within its validity window and not revoked. No patient consent is looked at.
+    /// </summary>
+    /// <param name="presentation">The presentation carrying the accreditation (Data Integrity JSON, or a compact <c>vp+jwt</c>).</param>
+    /// <param name="request">The record and the emergency purpose (ETREAT or BTG).</param>
+    /// <param name="cancellationToken">Cancels resolution.</param>
+    /// <returns>The decision; its evidence names the accreditation (issuer, hash) in place of a consent.</returns>
+    public async ValueTask<AccessDecision> VerifyEmergencyAsync(ReadOnlyMemory<byte> presentation, AccessRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (vp, evidence, failed) = await AuthenticateAsync(presentation, cancellationToken).ConfigureAwait(false);
+        if (failed is not null)
+        {
+            return failed;
+        }
+
+        var holder = vp!.Holder!;
+        var candidates = vp.Presentation!.Credentials.Select(AccreditationCandidate).Where(c => c is not null).ToList();
+        if (candidates.Count != 1)
+        {
+            return new AccessDecision(AccessReason.NoAccreditation, evidence);
+        }
+
+        var (json, jwt, issuer) = candidates[0]!.Value;
+        // Trust is checked before any resolution: an unknown accreditor's credential costs nothing to refuse.
+        if (!_options.TrustedAccreditors.Contains(issuer, StringComparer.Ordinal))
+        {
+            return new AccessDecision(AccessReason.UntrustedAccreditor, evidence with { Issuer = issuer });
+        }
+
+        var check = jwt is not null
+            ? await IssuerProof.VerifyAsync(jwt, _resolver, cancellationToken).ConfigureAwait(false)
+            : await IssuerProof.VerifyAsync(json, _resolver, cancellationToken).ConfigureAwait(false);
+        evidence = evidence with { Issuer = check.Signer?.ToString() ?? issuer, IssuerVersion = check.SignerVersion, CredentialHash = check.Hash };
+        if (check.Failure is { } failure)
+        {
+            return new AccessDecision(failure == AccessReason.MalformedConsent ? AccessReason.NoAccreditation : failure, evidence);
+        }
+
+        if (!AccreditationCredential.TryRead(check.Credential!, out var accreditation, out _) || accreditation.Accreditor.ToString() != issuer)
+        {
+            return new AccessDecision(AccessReason.NoAccreditation, evidence);
+        }
+
+        evidence = evidence with { Credential = accreditation.Credential.Id };
+
+        var now = _timeProvider.GetUtcNow();
+        if (now + _options.ClockSkew < accreditation.ValidFrom)
+        {
+            return new AccessDecision(AccessReason.NotYetValid, evidence);
+        }
+
+        if (now - _options.ClockSkew > accreditation.ValidUntil)
+        {
+            return new AccessDecision(AccessReason.Expired, evidence);
+        }
+
+        if (accreditation.Revocation is { } revocation)
+        {
+            var list = await StatusListAsync(revocation, accreditation.Accreditor, cancellationToken).ConfigureAwait(false);
+            if (list is null || list.List.TryGetStatus(revocation, out var status) != StatusListError.None)
+            {
+                return new AccessDecision(AccessReason.StatusUnavailable, evidence with { StatusListHash = list?.Hash });
+            }
+
+            evidence = evidence with { StatusListHash = list.Hash };
+            if (status != 0)
+            {
+                return new AccessDecision(AccessReason.Revoked, evidence);
+            }
+        }
+
+        if (!accreditation.Provider.Equals(holder))
+        {
+            return new AccessDecision(AccessReason.HolderNotSubject, evidence);
+        }
+
+        return new AccessDecision(
+            accreditation.PurposesOfUse.Contains(request.PurposeOfUse, StringComparer.Ordinal) ? AccessReason.Granted : AccessReason.PurposeNotAllowed, evidence);
+    }
+
+    /// <summary>Forgets a cached status list, so the next decision reads it again (the host calls this when a list it hosts changes).</summary>
+    /// <param name="statusListUrl">The list's URL (its id).</param>
+    public void ForgetStatusList(string statusListUrl)
+    {
+        ArgumentNullException.ThrowIfNull(statusListUrl);
+        _listCache.TryRemove(statusListUrl, out _);
+    }
+
+    /// <summary>Stage 1, shared by consent and emergency access: the presentation's proof, holder binding, domain and challenge.</summary>
+    private async ValueTask<(PresentationCheck? Presentation, AccessEvidence Evidence, AccessDecision? Failed)> AuthenticateAsync(
+        ReadOnlyMemory<byte> presentation, CancellationToken cancellationToken)
+    {
+        var evidence = new AccessEvidence();
+        if (presentation.Length > _options.MaxPresentationBytes)
+        {
+            return (null, evidence, new AccessDecision(AccessReason.MalformedPresentation, evidence));
+        }
+
+        // The presentation is single-use (its challenge), so the exact bytes received are the evidence. I-JSON is enforced
+        // by the proof check, which canonicalizes everything but the proof value.
+        evidence = evidence with { PresentationHash = Convert.ToHexStringLower(SHA256.HashData(presentation.Span)) };
+        var vp = IsCompact(presentation.Span)
+            ? await CheckJosePresentationAsync(Encoding.ASCII.GetString(presentation.Span), cancellationToken).ConfigureAwait(false)
+            : await CheckDataIntegrityPresentationAsync(presentation, cancellationToken).ConfigureAwait(false);
+        evidence = evidence with { Holder = vp.Holder?.ToString(), HolderVersion = vp.HolderVersion };
+        if (vp.Failure is { } presentationFailure)
+        {
+            return (null, evidence, new AccessDecision(presentationFailure, evidence));
+        }
+
+        var holder = vp.Holder!;
+        if (vp.Presentation!.Holder is not null && vp.Presentation.Holder != holder.ToString())
+        {
+            return (null, evidence, new AccessDecision(AccessReason.HolderNotSigner, evidence));
+        }
+
+        if (!string.Equals(vp.Domain, _options.Domain, StringComparison.Ordinal))
+        {
+            return (null, evidence, new AccessDecision(AccessReason.WrongDomain, evidence));
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        if (vp.Expires is { } proofExpires && now > proofExpires + _options.ClockSkew)
+        {
+            return (null, evidence, new AccessDecision(AccessReason.ChallengeExpired, evidence));
+        }
+
+        var challenge = _challenges.Consume(vp.Challenge) switch
+        {
+            ChallengeOutcome.Accepted => AccessReason.Granted,
+            ChallengeOutcome.Replayed => AccessReason.ChallengeReplayed,
+            ChallengeOutcome.Expired => AccessReason.ChallengeExpired,
+            _ => AccessReason.ChallengeUnknown,
+        };
+        return challenge != AccessReason.Granted ? (null, evidence, new AccessDecision(challenge, evidence)) : (vp, evidence, null);
+    }
+
+    /// <summary>Picks out an accreditation (Data Integrity JSON, or an enveloped vc+jwt) and its claimed issuer.</summary>
+    private static (JsonElement Json, string? Jwt, string Issuer)? AccreditationCandidate(JsonElement credential)
+    {
+        if (AccreditationCredential.NamesType(credential))
+        {
+            return JsonText.String(credential, "issuer") is { } issuer ? (credential, null, issuer) : null;
+        }
+
+        if (Enveloped(credential) is not { } jws || !CompactJws.TryDecode(jws, out var decoded, out _))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var payload = JsonDocument.Parse(decoded.Payload);
+            var root = payload.RootElement;
+            return AccreditationCredential.NamesType(root) && JsonText.String(root, "issuer") is { } issuer ? (credential, jws, issuer) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Enveloped(JsonElement credential)
+    {
+        const string Prefix = "data:application/vc+jwt,";
+        return JsonText.String(credential, "type") == "EnvelopedVerifiableCredential" && JsonText.String(credential, "id") is { } id
+            && id.StartsWith(Prefix, StringComparison.Ordinal)
+            ? id[Prefix.Length..]
+            : null;
     }
 
     /// <summary>A compact JWS is base64url parts and dots; JSON starts with a brace (after any whitespace).</summary>
@@ -257,9 +393,7 @@ public sealed class ConsentVerifier
             return (credential, null);
         }
 
-        const string Prefix = "data:application/vc+jwt,";
-        if (JsonText.String(credential, "type") != "EnvelopedVerifiableCredential" || JsonText.String(credential, "id") is not { } id
-            || !id.StartsWith(Prefix, StringComparison.Ordinal) || !CompactJws.TryDecode(id[Prefix.Length..], out var jws, out _))
+        if (Enveloped(credential) is not { } compact || !CompactJws.TryDecode(compact, out var jws, out _))
         {
             return null;
         }
@@ -268,7 +402,7 @@ public sealed class ConsentVerifier
         {
             using var payload = JsonDocument.Parse(jws.Payload);
             return NamesConsentType(payload.RootElement) || (payload.RootElement.TryGetProperty("vc", out var vc) && NamesConsentType(vc))
-                ? (credential, id[Prefix.Length..])
+                ? (credential, compact)
                 : null;
         }
         catch (JsonException)
@@ -312,13 +446,15 @@ public sealed class ConsentVerifier
 
     private static string Hash(byte[] canonical) => Convert.ToHexStringLower(SHA256.HashData(canonical));
 
-    private async ValueTask<CachedList?> StatusListAsync(ConsentCredential consent, CancellationToken cancellationToken)
+    /// <summary>Reads a status list that <paramref name="issuer"/> (or a trusted list issuer) signed, from the cache or the source.</summary>
+    private async ValueTask<CachedList?> StatusListAsync(BitstringStatusListEntry entry, Did issuer, CancellationToken cancellationToken)
     {
-        var url = consent.Revocation.StatusListCredential;
+        var url = entry.StatusListCredential;
         var now = _timeProvider.GetUtcNow();
         if (_listCache.TryGetValue(url, out var cached) && now < cached.Until)
         {
-            return cached;
+            // The cache is by URL; whose list it is still has to match who is asking.
+            return IssuedBy(cached.List, issuer) ? cached : null;
         }
 
         var bytes = await _statusLists.FetchAsync(url, cancellationToken).ConfigureAwait(false);
@@ -330,7 +466,7 @@ public sealed class ConsentVerifier
         using var document = JsonDocument.Parse(bytes);
         var json = document.RootElement;
         if (!BitstringStatusList.TryRead(json, out var list, out _) || list.Id != url
-            || !(list.Issuer == consent.Patient.ToString() || _options.TrustedStatusListIssuers.Contains(list.Issuer, StringComparer.Ordinal))
+            || !IssuedBy(list, issuer)
             || (list.ValidFrom is { } from && now + _options.ClockSkew < from)
             || (list.ValidUntil is { } until && now - _options.ClockSkew > until))
         {
@@ -343,10 +479,13 @@ public sealed class ConsentVerifier
             return null;
         }
 
-        var entry = new CachedList(list, Hash(canonical), list.CacheUntil(now, _options.DefaultStatusListTtl));
-        _listCache[url] = entry;
-        return entry;
+        var fetched = new CachedList(list, Hash(canonical), list.CacheUntil(now, _options.DefaultStatusListTtl));
+        _listCache[url] = fetched;
+        return fetched;
     }
+
+    private bool IssuedBy(BitstringStatusList list, Did issuer) =>
+        list.Issuer == issuer.ToString() || _options.TrustedStatusListIssuers.Contains(list.Issuer, StringComparer.Ordinal);
 
     private sealed record PresentationCheck(
         AccessReason? Failure, Did? Holder, string? HolderVersion, VerifiablePresentation? Presentation, string? Domain, string? Challenge, DateTimeOffset? Expires)

@@ -10,6 +10,9 @@ public sealed record VerifierOptions(string Domain)
     /// <summary>Gets the DIDs trusted to publish status lists besides the consent's own issuer (this service's DID).</summary>
     public IReadOnlyList<string> TrustedStatusListIssuers { get; init; } = [];
 
+    /// <summary>Gets the DIDs whose <c>EmergencyAccessAccreditation</c> credentials allow break-glass access; none by default.</summary>
+    public IReadOnlyList<string> TrustedAccreditors { get; init; } = [];
+
     /// <summary>Gets how long a status list without a <c>ttl</c> is cached.</summary>
     public TimeSpan DefaultStatusListTtl { get; init; } = TimeSpan.FromMinutes(5);
 

@@ -199,7 +199,11 @@ public sealed class RecordVault
     /// <param name="decision">The verifier's decision; only <see cref="AccessDecision.Granted"/> releases.</param>
     /// <param name="recipient">The requester's key-agreement key.</param>
     /// <param name="version">The version, or <see langword="null"/> for the latest.</param>
-    /// <param name="consent">The consent credential's id the decision rested on, for the audit entry.</param>
+    /// <param name="consent">The consent credential's id the decision rested on, for the audit entry (default: the decision's credential id).</param>
+    /// <param name="statedReason">
+    /// For a break-glass access (the decision came from <c>VerifyEmergencyAsync</c>): the lowercase hex SHA-256 of the reason the
+    /// provider stated; the event is then <c>EmergencyAccess</c>, not <c>AccessGranted</c>.
+    /// </param>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The release.</returns>
     /// <exception cref="RecordVaultException">
@@ -209,7 +213,7 @@ public sealed class RecordVault
     /// </exception>
     public async Task<RecordRelease> ReleaseAsync(
         AccessRequest request, AccessDecision decision, RecordRecipient recipient, int? version = null, string? consent = null,
-        CancellationToken cancellationToken = default)
+        string? statedReason = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(decision);
@@ -235,12 +239,16 @@ public sealed class RecordVault
         }
 
         stored = await UnwrapOrRereadAsync(stored, cancellationToken).ConfigureAwait(false);
-        var entry = Entry(AuditEventType.AccessGranted, _time.GetUtcNow(), holder, record.Patient, record.RecordId) with
+        var type = statedReason is null ? AuditEventType.AccessGranted : AuditEventType.EmergencyAccess;
+        var entry = WithCredential(Entry(type, _time.GetUtcNow(), holder, record.Patient, record.RecordId) with
         {
-            Consent = consent,
             Purpose = request.PurposeOfUse,
-            Evidence = Evidence(decision.Evidence),
-        };
+            Evidence = Evidence(decision.Evidence) is { } e ? e with { StatedReason = statedReason } : new AuditEvidence(StatedReason: statedReason),
+        }, consent ?? decision.Evidence.Credential);
+        if (entry.Validate(out var member) != AuditEntryError.None)
+        {
+            throw new ArgumentException($"The access cannot be logged: its '{member}' is not valid in an audit entry.");
+        }
 
         RecordRelease release;
         try
@@ -278,12 +286,12 @@ public sealed class RecordVault
             throw new ArgumentException("Only a refusal with a holder is recorded as AccessDenied.", nameof(decision));
         }
 
-        var entry = Entry(AuditEventType.AccessDenied, _time.GetUtcNow(), holder, request.Patient.ToString(), request.RecordId) with
+        var entry = WithCredential(Entry(AuditEventType.AccessDenied, _time.GetUtcNow(), holder, request.Patient.ToString(), request.RecordId) with
         {
             Purpose = request.PurposeOfUse,
             Reason = decision.Reason.ToString(),
             Evidence = Evidence(decision.Evidence),
-        };
+        }, decision.Evidence.Credential);
         await _store.AppendAsync(PatientStream(request.Patient.ToString()), ExpectedVersion.Any, [entry], cancellationToken).ConfigureAwait(false);
         return entry.Id;
     }
@@ -468,6 +476,18 @@ public sealed class RecordVault
         Subject = patient,
         Record = recordId,
     };
+
+    /// <summary>Names the credential the decision rested on, when its id is one an entry can hold (a presented id is the presenter's text).</summary>
+    private static AuditEntry WithCredential(AuditEntry entry, string? credential)
+    {
+        if (credential is null)
+        {
+            return entry;
+        }
+
+        var named = entry with { Consent = credential };
+        return named.Validate(out _) == AuditEntryError.None ? named : entry;
+    }
 
     private static AuditEvidence? Evidence(AccessEvidence e)
     {
