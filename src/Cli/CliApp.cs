@@ -26,6 +26,9 @@ internal sealed class CliApp(
             AuditCommand.Create(context),
             RecordCommand.Create(context),
             VaultCommand.Create(context),
+            RegisterCommand.Create(context),
+            HistoryCommand.Create(context),
+            AdminCommand.Create(context),
         };
 
         var parsed = root.Parse(args);

@@ -24,6 +24,20 @@ internal sealed class ServiceClient(CliContext context, Uri service) : IDisposab
     public static ServiceClient For(CliContext context, System.CommandLine.ParseResult parse) =>
         context.ServiceUrl(parse, out var problem) is { } url ? new ServiceClient(context, url) : throw new CliException(ExitCodes.UsageError, problem!);
 
+    /// <summary>Reads the service's JSON answer as an object, or fails in one line.</summary>
+    public static System.Text.Json.Nodes.JsonObject Json(byte[] body)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(body) as System.Text.Json.Nodes.JsonObject
+                ?? throw new CliException(ExitCodes.Unavailable, "the service answered with JSON that is not an object");
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            throw new CliException(ExitCodes.Unavailable, "the service answered with something that is not JSON");
+        }
+    }
+
     /// <summary>Gets a resource; <see langword="null"/> on 404, the body on 200, and a one-line failure otherwise.</summary>
     public async Task<byte[]?> GetAsync(string path, CancellationToken cancellationToken)
     {

@@ -60,6 +60,9 @@ internal static class WalletKeys
         }
     }
 
+    /// <summary>The key id a wallet DID signs with: the DID and its key's Multikey fragment (did:key).</summary>
+    public static string KeyId(Did did, PrivateKey key) => $"{did}#{key.PublicKey.ExportMultikey()}";
+
     /// <summary>The <c>--wallet</c> option of a command group, for all its subcommands.</summary>
     public static Option<string> WalletOption() =>
         new("--wallet") { Description = "The wallet file (default: EHR_WALLET, or ~/.config/identityehr/wallet.json).", Recursive = true };

@@ -55,6 +55,8 @@ public sealed class ConsentGatedAccessTests(PostgresFixture postgres, AnvilFixtu
     {
         var patient = JsonDocument.Parse(await RunAsync("patient", "did", "create", "--type", "ed25519", "--json")).RootElement.GetProperty("did").GetString()!;
         var provider = JsonDocument.Parse(await RunAsync("provider", "did", "create", "--type", "ed25519", "--json")).RootElement.GetProperty("did").GetString()!;
+        await RunAsync("patient", "register", "patient");
+        await RunAsync("provider", "register", "provider");
         var listUrl = new Uri(_service.BaseAddress, "/status-lists/patient-consents").ToString();
         await RunAsync("patient", "status-list", "create", "--id", listUrl, "--ttl", "1", "--out", File("list.json"));
         await RunAsync("patient", "status-list", "publish", File("list.json"));
@@ -99,6 +101,8 @@ public sealed class ConsentGatedAccessTests(PostgresFixture postgres, AnvilFixtu
     {
         var patient = JsonDocument.Parse(await RunAsync("patient", "did", "create", "--type", "ed25519", "--json")).RootElement.GetProperty("did").GetString()!;
         await RunAsync("provider", "did", "create", "--type", "ed25519");
+        await RunAsync("patient", "register", "patient");
+        await RunAsync("provider", "register", "provider");
         var recordId = JsonDocument.Parse(await RunAsync("provider", "record", "put", Vectors.PathOf("fhir/Observation-f001.json"), "--patient", patient, "--json"))
             .RootElement.GetProperty("record").GetString()!;
         var before = (await _service.Services.GetRequiredService<AuditLogService>().Store.Log.GetTreeStateAsync(Ct)).TreeSize;

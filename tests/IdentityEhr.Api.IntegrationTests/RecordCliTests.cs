@@ -47,6 +47,8 @@ public sealed class RecordCliTests(PostgresFixture postgres, AnvilFixture anvil)
     {
         var (exit, output, error) = await RunAsync(wallet, "did", "create", "--type", "ed25519", "--json");
         Assert.True(exit == 0, error);
+        var (registerExit, _, registerError) = await RunAsync(wallet, "register", wallet == "patient" ? "patient" : "provider");
+        Assert.True(registerExit == 0, registerError);
         return JsonDocument.Parse(output).RootElement.GetProperty("did").GetString()!;
     }
 

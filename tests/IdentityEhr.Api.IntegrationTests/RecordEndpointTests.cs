@@ -38,6 +38,8 @@ public sealed class RecordEndpointTests(PostgresFixture postgres, AnvilFixture a
     {
         _schema = await postgres.CreateSchemaAsync(nameof(RecordEndpointTests), Ct);
         _service = await RunningService.StartAsync(new EhrSettings { PostgresConnectionString = _schema.ConnectionString, EthereumRpc = anvil.Rpc, ChainId = anvil.ChainId }, Ct);
+        await _service.RegisterAsync(_patient, "patient", Ct);
+        await _service.RegisterAsync(_provider, "provider", Ct);
     }
 
     public async ValueTask DisposeAsync()

@@ -55,6 +55,36 @@ internal sealed class RunningService : IAsyncDisposable
         return new RunningService(app, infrastructure, new Uri(address));
     }
 
+    /// <summary>The key id of a did:key's only key: the DID and its multibase fragment.</summary>
+    public static string KeyId(Identity.Keys.PrivateKey key) => $"{Identity.Methods.DidKey.Create(key.PublicKey)}#{key.PublicKey.ExportMultikey()}";
+
+    /// <summary>Sends a request signed with a request proof by a did:key.</summary>
+    public async Task<HttpResponseMessage> SendSignedAsync(
+        HttpMethod method, string path, byte[]? body, Identity.Keys.PrivateKey signer, string contentType = "application/json", CancellationToken cancellationToken = default)
+    {
+        var uri = new Uri(BaseAddress, path);
+        using var request = new HttpRequestMessage(method, uri);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        request.Headers.TryAddWithoutValidation(
+            "Authorization", "DID " + Credentials.Jose.RequestProof.Create(signer, KeyId(signer), method.Method, uri, body ?? [], DateTimeOffset.UtcNow));
+        return await Client.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>Registers a did:key as a patient or a provider (POST /patients or /providers).</summary>
+    public async Task RegisterAsync(Identity.Keys.PrivateKey key, string role, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendSignedAsync(HttpMethod.Post, role == "patient" ? "/patients" : "/providers", null, key, cancellationToken: cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"registering as {role} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -39,6 +39,7 @@ public sealed class VaultStartTests(PostgresFixture postgres, AnvilFixture anvil
 
     private async Task StoreAsync(RunningService service)
     {
+        await service.RegisterAsync(_provider, "patient", Ct);
         var url = new Uri(service.BaseAddress, $"/records?patient={DidKey.Create(_provider.PublicKey)}");
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(s_observation) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/fhir+json");

@@ -67,7 +67,7 @@ internal sealed class VaultRig : IAsyncDisposable
 
     public Task<RecordRelease> ReleaseAsync(StoredRecord record, int? version = null, AccessDecision? decision = null, RecordRecipient? recipient = null) =>
         Vault.ReleaseAsync(Request(record), decision ?? Granted, recipient ?? Recipient, version, consent: "urn:uuid:0193a000-0000-7000-8000-000000000001",
-            TestContext.Current.CancellationToken);
+            cancellationToken: TestContext.Current.CancellationToken);
 
     public async Task<long> ScalarAsync(string sql, params object[] parameters)
     {

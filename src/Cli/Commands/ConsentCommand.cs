@@ -18,9 +18,9 @@ internal static class ConsentCommand
     {
         var wallet = WalletKeys.WalletOption();
         var signer = WalletKeys.SignerOption();
-        return new Command("consent", "Issue and revoke ConsentCredentials signed by a DID in your wallet (specs/consent-credential.md).")
+        return new Command("consent", "Issue, register, list and revoke ConsentCredentials signed by a DID in your wallet (specs/consent-credential.md).")
         {
-            wallet, signer, IssueCommand(context, wallet, signer), RevokeCommand(context, wallet),
+            wallet, signer, IssueCommand(context, wallet, signer), RegisterCommand(context, wallet), ListCommand(context, wallet, signer), RevokeCommand(context, wallet),
         };
     }
 
@@ -136,11 +136,72 @@ internal static class ConsentCommand
         return command;
     }
 
+    private static Command RegisterCommand(CliContext context, Option<string> wallet)
+    {
+        var credential = new Argument<string>("credential") { Description = "The consent credential file you issued ('-' reads standard input)." };
+        var command = new Command(
+            "register", "Register a consent you issued with the service (event ConsentRegistered), so that it is listed and can be revoked there; its status list must be published first.")
+        {
+            credential,
+        };
+        command.SetAction(async (parse, cancellationToken) => await RunAsync(context, async () =>
+        {
+            var body = CredentialFiles.ReadBytes(parse.GetValue(credential)!, CredentialFiles.MaxBytes);
+            var issuer = JsonNode.Parse(body) is JsonObject json && json["issuer"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+            var (did, key) = WalletKeys.SigningKey(context, parse.GetValue(wallet), issuer);
+            using (key)
+            using (var client = ServiceClient.For(context, parse))
+            {
+                var answer = ServiceClient.Json(await client.SendSignedAsync(HttpMethod.Post, "/consents", body, "application/json", key, WalletKeys.KeyId(did, key), cancellationToken));
+                await context.Output.WriteLineAsync(parse.GetValue(context.Json)
+                    ? answer.ToJsonString(s_indented)
+                    : $"registered {answer["consent"]} for {answer["grantee"]} ({answer["state"]}); event {answer["registeredEvent"]}, receipt: GET /log/receipts/{answer["registeredEvent"]}");
+            }
+        }));
+        return command;
+    }
+
+    private static Command ListCommand(CliContext context, Option<string> wallet, Option<string> signer)
+    {
+        var command = new Command("list", "List the consents you registered with the service, with their state (active, revoked, expired, not-yet-valid).");
+        command.SetAction(async (parse, cancellationToken) => await RunAsync(context, async () =>
+        {
+            var (did, key) = WalletKeys.SigningKey(context, parse.GetValue(wallet), parse.GetValue(signer));
+            using (key)
+            using (var client = ServiceClient.For(context, parse))
+            {
+                var body = await client.SendSignedAsync(HttpMethod.Get, $"/patients/{did}/consents", null, null, key, WalletKeys.KeyId(did, key), cancellationToken);
+                var consents = JsonNode.Parse(body) as JsonArray ?? throw new CliException(ExitCodes.Unavailable, "the service's answer is not a list");
+                if (parse.GetValue(context.Json))
+                {
+                    await context.Output.WriteLineAsync(consents.ToJsonString(s_indented));
+                    return;
+                }
+
+                foreach (var consent in consents)
+                {
+                    await context.Output.WriteLineAsync(
+                        $"{consent!["consent"]}  {consent["state"],-13}  to {consent["grantee"]}  for {string.Join(",", (consent["purposeOfUse"] as JsonArray ?? []).Select(p => p!.ToString()))}"
+                        + $"  on {string.Join(",", (consent["recordTypes"] as JsonArray ?? []).Concat(consent["recordIds"] as JsonArray ?? []).Select(p => p!.ToString()))}");
+                }
+
+                await context.Output.WriteLineAsync($"{consents.Count} consent(s)");
+            }
+        }));
+        return command;
+    }
+
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+
     private static Command RevokeCommand(CliContext context, Option<string> wallet)
     {
         var credential = new Argument<string>("credential") { Description = "The consent credential file." };
         var list = new Option<string>("--list") { Description = "The status list file that holds its revocation bit; updated in place.", Required = true };
-        var command = new Command("revoke", "Set a consent's revocation bit in your status list and re-sign the list.") { credential, list };
+        var publish = new Option<bool>("--publish")
+        {
+            Description = "Also revoke it at the service: publish the re-signed list for the registered consent (event ConsentRevoked; the next access is denied).",
+        };
+        var command = new Command("revoke", "Set a consent's revocation bit in your status list and re-sign the list (--publish: and revoke it at the service).") { credential, list, publish };
         command.SetAction(async (parse, cancellationToken) => await RunAsync(context, async () =>
         {
             var consentJson = JsonSerializer.SerializeToElement(CredentialFiles.ReadObject(parse.GetValue(credential)!));
@@ -181,6 +242,29 @@ internal static class ConsentCommand
                         statusList.Id, did.ToString(), statusList.StatusPurpose, statusList.Bitstring.With(consent.Revocation.StatusListIndex, 1), now,
                         statusList.Ttl ?? TimeSpan.FromMinutes(5));
                     await CredentialFiles.WriteAsync(context, EddsaJcs2022.Sign(updated, Options(did, key, now), key), listPath);
+                }
+            }
+
+            if (parse.GetValue(publish))
+            {
+                if (read.Id is null)
+                {
+                    throw new CliException(ExitCodes.UsageError, "the consent has no id, so it cannot have been registered; publish the list with 'ehr status-list publish'");
+                }
+
+                var (publisher, publisherKey) = WalletKeys.SigningKey(context, parse.GetValue(wallet), statusList.Issuer);
+                using (publisherKey)
+                using (var client = ServiceClient.For(context, parse))
+                {
+                    var answer = ServiceClient.Json(await client.SendSignedAsync(
+                        HttpMethod.Post, $"/consents/{(read.Id.IndexOfAny(['/', '?', '#', '%', ' ']) < 0 ? read.Id : Uri.EscapeDataString(read.Id))}/revocation", File.ReadAllBytes(listPath), "application/json", publisherKey,
+                        WalletKeys.KeyId(publisher, publisherKey), cancellationToken));
+                    await context.Output.WriteLineAsync(parse.GetValue(context.Json)
+                        ? answer.ToJsonString(s_indented)
+                        : answer["event"] is { } evt
+                            ? $"revoked {read.Id} at the service; event {evt}, receipt: GET /log/receipts/{evt}"
+                            : $"{read.Id} was already revoked at the service");
+                    return;
                 }
             }
 

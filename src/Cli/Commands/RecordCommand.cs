@@ -20,7 +20,7 @@ internal static class RecordCommand
         var signer = WalletKeys.SignerOption();
         return new Command("record", "Encrypted FHIR records: store them for a patient, erase them, open a released one.")
         {
-            wallet, signer, PutCommand(context, wallet, signer), EraseCommand(context, wallet, signer), GetCommand(context, wallet),
+            wallet, signer, PutCommand(context, wallet, signer), ListCommand(context, wallet, signer), EraseCommand(context, wallet, signer), GetCommand(context, wallet),
         };
     }
 
@@ -131,7 +131,12 @@ internal static class RecordCommand
             Description = "The record's id (asks the service, presenting --consent), or a release document the service answered with ('-' reads standard input).",
         };
         var consent = new Option<string>("--consent") { Description = "The patient's consent credential to present (with a record id)." };
-        var purpose = new Option<string>("--purpose") { Description = "The HL7 v3 purpose of use, such as TREAT (with a record id).", DefaultValueFactory = _ => "TREAT" };
+        var accreditation = new Option<string>("--accreditation")
+        {
+            Description = "Break the glass instead: present this EmergencyAccessAccreditation (no consent); needs --reason. Logged as EmergencyAccess, shown to the patient.",
+        };
+        var reason = new Option<string>("--reason") { Description = "With --accreditation: why (kept only as a hash in the log; still, no patient data here)." };
+        var purpose = new Option<string>("--purpose") { Description = "The HL7 v3 purpose of use: TREAT by default; ETREAT (default) or BTG with --accreditation." };
         var version = new Option<int?>("--version") { Description = "The version to read (default: the latest)." };
         var output = new Option<string>("--out") { Description = "Write the record to this file (default: print it)." };
         var command = new Command(
@@ -139,7 +144,7 @@ internal static class RecordCommand
             "Read a record: present the patient's consent for a challenge, receive the release, and open it with your wallet's key-agreement key " +
             "(checks the content id, decrypts the key and the record). Or open a release document you already have.")
         {
-            source, consent, purpose, version, output,
+            source, consent, accreditation, reason, purpose, version, output,
         };
         command.SetAction(async (parse, cancellationToken) => await ConsentCommand.RunAsync(context, async () =>
         {
@@ -148,7 +153,9 @@ internal static class RecordCommand
             string origin;
             if (Guid.TryParseExact(argument, "D", out _))
             {
-                document = await AccessAsync(context, parse, wallet, argument, parse.GetValue(consent), parse.GetValue(purpose)!, parse.GetValue(version), cancellationToken);
+                document = parse.GetValue(accreditation) is { } accreditationPath
+                    ? await EmergencyAsync(context, parse, wallet, argument, accreditationPath, parse.GetValue(reason), parse.GetValue(purpose) ?? "ETREAT", parse.GetValue(version), cancellationToken)
+                    : await AccessAsync(context, parse, wallet, argument, parse.GetValue(consent), parse.GetValue(purpose) ?? "TREAT", parse.GetValue(version), cancellationToken);
                 origin = $"record {argument}";
             }
             else
@@ -211,11 +218,7 @@ internal static class RecordCommand
 
         var consent = CredentialFiles.ReadObject(consentPath);
         using var client = ServiceClient.For(context, parse);
-        var challenge = Answer(await client.PostAsync("/access/challenges", "{}"u8.ToArray(), cancellationToken));
-        if (challenge["challenge"]?.GetValue<string>() is not { } nonce || challenge["domain"]?.GetValue<string>() is not { } domain)
-        {
-            throw new CliException(ExitCodes.Unavailable, "the service's challenge has no challenge or domain");
-        }
+        var (nonce, domain) = await ChallengeAsync(client, cancellationToken);
 
         // The holder is the consent's grantee: the wallet DID the patient named.
         var grantee = consent["credentialSubject"] is JsonObject subject && subject["id"] is JsonValue id && id.TryGetValue<string>(out var text) ? text : null;
@@ -233,17 +236,83 @@ internal static class RecordCommand
         }
     }
 
-    private static string KeyId(Did did, IdentityEhr.Identity.Keys.PrivateKey key) => $"{did}#{key.PublicKey.ExportMultikey()}";
-
-    private static JsonObject Answer(byte[] body)
+    /// <summary>Break-glass: a challenge, a presentation of the accreditation signed by the wallet DID it names, the release document.</summary>
+    private static async Task<byte[]> EmergencyAsync(
+        CliContext context, ParseResult parse, Option<string> wallet, string recordId, string accreditationPath, string? reason, string purpose, int? version,
+        CancellationToken cancellationToken)
     {
-        try
+        if (string.IsNullOrWhiteSpace(reason) || reason.Length > 1000)
         {
-            return JsonNode.Parse(body) as JsonObject ?? throw new CliException(ExitCodes.Unavailable, "the service answered with JSON that is not an object");
+            throw new CliException(ExitCodes.UsageError, "--accreditation needs --reason: why the glass is broken (1 to 1000 characters)");
         }
-        catch (JsonException)
+
+        if (purpose is not ("ETREAT" or "BTG"))
         {
-            throw new CliException(ExitCodes.Unavailable, "the service answered with something that is not JSON");
+            throw new CliException(ExitCodes.UsageError, "emergency access is for purpose ETREAT or BTG");
+        }
+
+        var accreditation = CredentialFiles.ReadObject(accreditationPath);
+        using var client = ServiceClient.For(context, parse);
+        var (nonce, domain) = await ChallengeAsync(client, cancellationToken);
+        var provider = accreditation["credentialSubject"] is JsonObject subject && subject["id"] is JsonValue id && id.TryGetValue<string>(out var text) ? text : null;
+        var (did, key) = WalletKeys.SigningKey(context, parse.GetValue(wallet), provider);
+        using (key)
+        {
+            var presentation = PresentationCommand.Sign(context, did, key, [accreditation], nonce, domain);
+            var request = new JsonObject { ["presentation"] = presentation, ["purpose"] = purpose, ["reason"] = reason };
+            if (version is { } v)
+            {
+                request["version"] = v;
+            }
+
+            return await client.PostAsync($"/records/{recordId}/emergency-access", JsonSerializer.SerializeToUtf8Bytes(request), cancellationToken);
         }
     }
+
+    private static async Task<(string Nonce, string Domain)> ChallengeAsync(ServiceClient client, CancellationToken cancellationToken)
+    {
+        var challenge = Answer(await client.PostAsync("/access/challenges", "{}"u8.ToArray(), cancellationToken));
+        return challenge["challenge"]?.GetValue<string>() is { } nonce && challenge["domain"]?.GetValue<string>() is { } domain
+            ? (nonce, domain)
+            : throw new CliException(ExitCodes.Unavailable, "the service's challenge has no challenge or domain");
+    }
+
+    private static Command ListCommand(CliContext context, Option<string> wallet, Option<string> signer)
+    {
+        var patient = new Option<string>("--patient") { Description = "The patient whose records to list (default: your wallet DID, the patient; a provider sees the ones it stored)." };
+        var command = new Command("list", "List a patient's stored record versions: metadata only (id, version, type, author, ciphertext id, event).") { patient };
+        command.SetAction(async (parse, cancellationToken) => await ConsentCommand.RunAsync(context, async () =>
+        {
+            var (did, key) = WalletKeys.SigningKey(context, parse.GetValue(wallet), parse.GetValue(signer));
+            using (key)
+            using (var client = ServiceClient.For(context, parse))
+            {
+                var whose = parse.GetValue(patient) ?? did.ToString();
+                if (!Did.TryParse(whose, out _, out _))
+                {
+                    throw new CliException(ExitCodes.UsageError, "--patient must be a DID");
+                }
+
+                var body = await client.SendSignedAsync(HttpMethod.Get, $"/patients/{whose}/records", null, null, key, KeyId(did, key), cancellationToken);
+                var records = JsonNode.Parse(body) as JsonArray ?? throw new CliException(ExitCodes.Unavailable, "the service's answer is not a list");
+                if (parse.GetValue(context.Json))
+                {
+                    await context.Output.WriteLineAsync(records.ToJsonString(s_indented));
+                    return;
+                }
+
+                foreach (var r in records)
+                {
+                    await context.Output.WriteLineAsync($"{r!["record"]}  v{r["version"]}  {r["resourceType"]} ({r["recordType"]})  by {r["author"]}  {r["storedAt"]}  event {r["event"]}");
+                }
+
+                await context.Output.WriteLineAsync($"{records.Count} version(s)");
+            }
+        }));
+        return command;
+    }
+
+    private static string KeyId(Did did, IdentityEhr.Identity.Keys.PrivateKey key) => WalletKeys.KeyId(did, key);
+
+    private static JsonObject Answer(byte[] body) => ServiceClient.Json(body);
 }
