@@ -98,7 +98,8 @@ internal static class ConsentEndpoints
         }
 
         var id = consent.Credential.Id;
-        var probe = new AuditEntry { Type = AuditEventType.ConsentRegistered, Id = Guid.Empty, Time = DateTimeOffset.UnixEpoch, Actor = caller.ToString(), Consent = id };
+        var now = time.GetUtcNow();
+        var probe = new AuditEntry { Type = AuditEventType.ConsentRegistered, Id = Guid.Empty, Time = AuditEntry.EntryTime(now), Actor = caller.ToString(), Consent = id };
         if (id is null || probe.Validate(out _) != AuditEntryError.None)
         {
             return Problem(StatusCodes.Status422UnprocessableEntity, "bad-consent-id", "Unusable id",
@@ -112,7 +113,6 @@ internal static class ConsentEndpoints
                 "the consent's status list must be published here first (PUT /status-lists/{id}), so that revoking it works");
         }
 
-        var now = time.GetUtcNow();
         var record = new ConsentRecord(id, consent.Patient.ToString(), consent.Grantee.ToString(), listUrl, (int)consent.Revocation.StatusListIndex, body);
         if (!await store.Consents.PutAsync(record, now, cancellationToken))
         {
