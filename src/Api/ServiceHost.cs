@@ -132,7 +132,13 @@ internal static class ServiceHost
                 }
 
                 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? DefaultUrl;
+                if (accreditors.DevKeyFile is { } devKey)
+                {
+                    Console.WriteLine($"Emergency access accreditations are trusted from the development accreditor {accreditors.Accreditors[0]} (key: {devKey}; set EHR_ACCREDITORS for real ones).");
+                }
+
                 Console.WriteLine($"IdentityEhr is running at {address}  (health: {address}/health, API docs: {address}/swagger). Press Ctrl-C to stop.");
+                Console.WriteLine($"Try the whole story in another terminal: ./ehr demo{(address == DefaultUrl ? "" : $" --url {address}")}");
                 await app.WaitForShutdownAsync();
             }
         }

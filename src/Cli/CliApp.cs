@@ -29,6 +29,7 @@ internal sealed class CliApp(
             RegisterCommand.Create(context),
             HistoryCommand.Create(context),
             AdminCommand.Create(context),
+            DemoCommand.Create(context),
         };
 
         var parsed = root.Parse(args);

@@ -16,6 +16,9 @@ internal sealed class CliContext(TextWriter output, TextWriter error, Func<strin
 
     public TimeProvider Time { get; } = time;
 
+    /// <summary>Gets the HTTP handler tests inject (null: the default), for commands that run other commands (<c>ehr demo</c>).</summary>
+    public HttpMessageHandler? HttpHandler { get; } = httpHandler;
+
     /// <summary>Gets <c>--url</c>, taken by every command: the service to talk to.</summary>
     public Option<Uri> Url { get; } = HttpUrlOption("--url", $"The service's base URL (default: EHR_URL, or {DefaultUrl}).", recursive: true);
 
@@ -26,9 +29,9 @@ internal sealed class CliContext(TextWriter output, TextWriter error, Func<strin
     public bool OutputIsTerminal => ReferenceEquals(Output, Console.Out) && !Console.IsOutputRedirected;
 
     public HttpClient CreateHttpClient(TimeSpan timeout) =>
-        httpHandler is null
+        HttpHandler is null
             ? new HttpClient { Timeout = timeout }
-            : new HttpClient(httpHandler, disposeHandler: false) { Timeout = timeout };
+            : new HttpClient(HttpHandler, disposeHandler: false) { Timeout = timeout };
 
     /// <summary>The service URL: <c>--url</c>, else <c>EHR_URL</c>, else the default; null with the reason when EHR_URL is bad.</summary>
     public Uri? ServiceUrl(ParseResult parse, out string? problem)

@@ -104,10 +104,17 @@ internal static class HistoryCommand
     internal static async Task<(bool Valid, string Detail)> CheckReceiptAsync(ServiceClient client, JsonNode item, AuditLog.Notes.NoteVerifierKey key, CancellationToken cancellationToken)
     {
         var eventId = item["event"]?.ToString();
+        // A new event waits for the next signed checkpoint (a second by default) before it has a receipt: wait a little for it.
         var bytes = await client.GetAsync($"/log/receipts/{eventId}", cancellationToken);
+        for (var attempt = 0; bytes is null && attempt < 40; attempt++)
+        {
+            await Task.Delay(250, cancellationToken);
+            bytes = await client.GetAsync($"/log/receipts/{eventId}", cancellationToken);
+        }
+
         if (bytes is null)
         {
-            return (false, "no receipt yet");
+            return (false, "no receipt: no signed checkpoint covers the event after 10 s");
         }
 
         if (!AuditReceipt.TryParse(bytes, out var receipt, out var error))

@@ -130,7 +130,7 @@ internal static class RecordCommand
         {
             Description = "The record's id (asks the service, presenting --consent), or a release document the service answered with ('-' reads standard input).",
         };
-        var consent = new Option<string>("--consent") { Description = "The patient's consent credential to present (with a record id)." };
+        var consent = new Option<string>("--consent") { Description = "The patient's consent credential to present (with a record id; without one the service refuses, and logs it)." };
         var accreditation = new Option<string>("--accreditation")
         {
             Description = "Break the glass instead: present this EmergencyAccessAccreditation (no consent); needs --reason. Logged as EmergencyAccess, shown to the patient.",
@@ -211,21 +211,17 @@ internal static class RecordCommand
     private static async Task<byte[]> AccessAsync(
         CliContext context, ParseResult parse, Option<string> wallet, string recordId, string? consentPath, string purpose, int? version, CancellationToken cancellationToken)
     {
-        if (consentPath is null)
-        {
-            throw new CliException(ExitCodes.UsageError, "give --consent <file>: the patient's consent to present");
-        }
-
-        var consent = CredentialFiles.ReadObject(consentPath);
+        // Without a consent the presentation carries none: the service refuses (NoConsent) and logs the attempt.
+        var consent = consentPath is null ? null : CredentialFiles.ReadObject(consentPath);
         using var client = ServiceClient.For(context, parse);
         var (nonce, domain) = await ChallengeAsync(client, cancellationToken);
 
         // The holder is the consent's grantee: the wallet DID the patient named.
-        var grantee = consent["credentialSubject"] is JsonObject subject && subject["id"] is JsonValue id && id.TryGetValue<string>(out var text) ? text : null;
+        var grantee = consent?["credentialSubject"] is JsonObject subject && subject["id"] is JsonValue id && id.TryGetValue<string>(out var text) ? text : null;
         var (did, key) = WalletKeys.SigningKey(context, parse.GetValue(wallet), grantee);
         using (key)
         {
-            var presentation = PresentationCommand.Sign(context, did, key, [consent], nonce, domain);
+            var presentation = PresentationCommand.Sign(context, did, key, consent is null ? [] : [consent], nonce, domain);
             var request = new JsonObject { ["presentation"] = presentation, ["purpose"] = purpose };
             if (version is { } v)
             {
