@@ -84,6 +84,7 @@ internal static class ServiceHost
         VaultOptions vaultOptions;
         PublicOrigin publicOrigin;
         AccreditorOptions accreditors;
+        RateLimits rateLimits;
         try
         {
             logOptions = AuditLogOptions.Read(name => builder.Configuration[name], settings.DataDirectory);
@@ -91,6 +92,7 @@ internal static class ServiceHost
             vaultOptions = VaultOptions.Read(name => builder.Configuration[name], settings.DataDirectory);
             publicOrigin = PublicOrigin.Read(name => builder.Configuration[name]);
             accreditors = AccreditorOptions.Read(name => builder.Configuration[name], settings.DataDirectory, infrastructure.Chain.IsEmbedded);
+            rateLimits = RateLimits.Read(name => builder.Configuration[name]);
         }
         catch (FormatException e)
         {
@@ -115,7 +117,7 @@ internal static class ServiceHost
                 return 2;
             }
 
-            var app = Build(builder, infrastructure, settings.EthrNetworks, logOptions, anchoringOptions, vaultOptions, publicOrigin, accreditors);
+            var app = Build(builder, infrastructure, settings.EthrNetworks, logOptions, anchoringOptions, vaultOptions, publicOrigin, accreditors, rateLimits);
             await using (app)
             {
                 try
@@ -149,7 +151,8 @@ internal static class ServiceHost
     /// <summary>Builds the HTTP application on running infrastructure; tests call this with their fixtures' infrastructure.</summary>
     public static WebApplication Build(
         WebApplicationBuilder builder, Infrastructure infrastructure, IReadOnlyList<EthrNetworkSetting>? ethrNetworks = null, AuditLogOptions? logOptions = null,
-        AnchoringOptions? anchoringOptions = null, VaultOptions? vaultOptions = null, PublicOrigin? publicOrigin = null, AccreditorOptions? accreditors = null)
+        AnchoringOptions? anchoringOptions = null, VaultOptions? vaultOptions = null, PublicOrigin? publicOrigin = null, AccreditorOptions? accreditors = null,
+        RateLimits? rateLimits = null)
     {
         ethrNetworks ??= [];
         builder.Services.AddSingleton(infrastructure);
@@ -189,6 +192,7 @@ internal static class ServiceHost
         builder.Services.AddSingleton(_ => new FhirValidator());
         builder.Services.AddSingleton(publicOrigin ?? new PublicOrigin((Uri?)null));
         builder.Services.AddSingleton<ReplayCache>();
+        builder.Services.AddSingleton(_ => rateLimits ?? RateLimits.Default());
         builder.Services.AddSingleton<BodyBudget>();
         builder.Services.AddSingleton<HostedStatusLists>();
         builder.Services.AddSingleton(accreditors ?? AccreditorOptions.None);

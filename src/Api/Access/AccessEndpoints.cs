@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using IdentityEhr.Api.Auth;
 using IdentityEhr.Api.Records;
 using IdentityEhr.Credentials.Emergency;
 using IdentityEhr.Credentials.Verification;
@@ -34,11 +35,13 @@ internal static partial class AccessEndpoints
 
     public static IEndpointRouteBuilder MapAccessEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/access/challenges", (AccessVerifier access) => TypedResults.Created((string?)null, access.NewChallenge()))
+        routes.MapPost("/access/challenges", NewChallenge)
             .WithTags("Access")
             .WithName("NewChallenge")
-            .WithSummary("A single-use challenge (five minutes) and the domain to sign a presentation for.")
-            .Produces<ChallengeResponse>(StatusCodes.Status201Created);
+            .WithSummary("A single-use challenge (five minutes) and the domain to sign a presentation for. Rate-limited per client address.")
+            .Produces<ChallengeResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         routes.MapPost("/records/{recordId}/access", AccessAsync)
             .WithTags("Access")
             .WithName("AccessRecord")
@@ -49,7 +52,8 @@ internal static partial class AccessEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status410Gone)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         routes.MapPost("/records/{recordId}/emergency-access", EmergencyAsync)
             .WithTags("Access")
             .WithName("EmergencyAccessRecord")
@@ -60,7 +64,8 @@ internal static partial class AccessEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status410Gone)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return routes;
     }
 
@@ -70,18 +75,42 @@ internal static partial class AccessEndpoints
     /// <summary>The longest break-glass reason, in characters.</summary>
     public const int MaxReasonLength = 1000;
 
+    private static Results<Created<ChallengeResponse>, ProblemHttpResult> NewChallenge(HttpContext http, AccessVerifier access, RateLimits limits)
+    {
+        if (limits.TakeForAddress(http) is { } tooMany)
+        {
+            return tooMany;
+        }
+
+        // Each challenge is kept until it expires: bounded, so that a flood from many addresses cannot fill the memory.
+        if (access.OutstandingChallenges >= RateLimits.MaxOutstandingChallenges)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return Problem(StatusCodes.Status503ServiceUnavailable, "busy", "Busy", "too many challenges are outstanding; retry shortly");
+        }
+
+        return TypedResults.Created((string?)null, access.NewChallenge());
+    }
+
     private static Task<Results<ContentHttpResult, ProblemHttpResult>> AccessAsync(
-        string recordId, HttpContext http, AccessVerifier access, VaultService vault, DidResolver resolver, CancellationToken cancellationToken) =>
-        DecideAsync(recordId, emergency: false, http, access, vault, resolver, cancellationToken);
+        string recordId, HttpContext http, AccessVerifier access, VaultService vault, DidResolver resolver, RateLimits limits, CancellationToken cancellationToken) =>
+        DecideAsync(recordId, emergency: false, http, access, vault, resolver, limits, cancellationToken);
 
     private static Task<Results<ContentHttpResult, ProblemHttpResult>> EmergencyAsync(
-        string recordId, HttpContext http, AccessVerifier access, VaultService vault, DidResolver resolver, CancellationToken cancellationToken) =>
-        DecideAsync(recordId, emergency: true, http, access, vault, resolver, cancellationToken);
+        string recordId, HttpContext http, AccessVerifier access, VaultService vault, DidResolver resolver, RateLimits limits, CancellationToken cancellationToken) =>
+        DecideAsync(recordId, emergency: true, http, access, vault, resolver, limits, cancellationToken);
 
     /// <summary>The one access path: consent-gated, or break-glass under an accreditation (then the reason's hash is logged).</summary>
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> DecideAsync(
-        string recordId, bool emergency, HttpContext http, AccessVerifier access, VaultService vault, DidResolver resolver, CancellationToken cancellationToken)
+        string recordId, bool emergency, HttpContext http, AccessVerifier access, VaultService vault, DidResolver resolver, RateLimits limits,
+        CancellationToken cancellationToken)
     {
+        // Before authentication, by address; once the presentation names its holder, by DID too.
+        if (limits.TakeForAddress(http) is { } tooMany)
+        {
+            return tooMany;
+        }
+
         var (body, tooLarge) = await RequestBody.ReadAsync(http.Request, MaxBodyBytes, cancellationToken);
         if (tooLarge is not null)
         {
@@ -117,8 +146,18 @@ internal static partial class AccessEndpoints
                     decision.Reason, null);
             }
 
+            if (limits.TakeForDid(http, decision.Evidence.Holder) is { } holderTooMany)
+            {
+                return holderTooMany;
+            }
+
             var denied = await vault.Vault.DenyAsync(request, decision, cancellationToken);
             return Problem(StatusCodes.Status403Forbidden, "denied", "Access denied", $"access is denied: {decision.Reason}", decision.Reason, denied);
+        }
+
+        if (limits.TakeForDid(http, decision.Evidence.Holder!) is { } grantedTooMany)
+        {
+            return grantedTooMany;
         }
 
         var holder = await resolver.ResolveAsync(Did.Parse(decision.Evidence.Holder!), null, cancellationToken);

@@ -9,7 +9,7 @@ namespace IdentityEhr.Api.Auth;
 /// Authenticates a request by its caller's DID: <c>Authorization: DID &lt;request proof&gt;</c> (specs/http-api.md, "Request
 /// proofs"). A refusal is 401 problem details naming the failed check, with <c>WWW-Authenticate: DID</c>.
 /// </summary>
-internal sealed class RequestAuthenticator(DidResolver resolver, ReplayCache replays, PublicOrigin origin, TimeProvider time)
+internal sealed class RequestAuthenticator(DidResolver resolver, ReplayCache replays, PublicOrigin origin, RateLimits limits, TimeProvider time)
 {
     /// <summary>The problem type base of refused proofs.</summary>
     public const string ProblemBase = "https://identityehr.dev/problems/auth/";
@@ -51,7 +51,7 @@ internal sealed class RequestAuthenticator(DidResolver resolver, ReplayCache rep
 
         if (error == RequestProofError.None)
         {
-            return (result.Caller, null);
+            return limits.TakeForDid(http, result.Caller!.ToString()) is { } tooMany ? (null, tooMany) : (result.Caller, null);
         }
 
         http.Response.Headers.WWWAuthenticate = RequestProof.Scheme;

@@ -21,8 +21,9 @@ public enum ChallengeOutcome
 }
 
 /// <summary>
-/// Single-use, expiring challenges (nonces) for presentation proofs, in memory. A used or expired challenge is remembered
-/// until twice its lifetime has passed, so a replay is reported as such rather than as unknown.
+/// Single-use, expiring challenges (nonces) for presentation proofs, in memory. A challenge is remembered until it expires (and
+/// up to a quarter lifetime longer, between prunes), so a replay within its lifetime is reported as such; after that it is
+/// unknown, which is refused just the same.
 /// </summary>
 public sealed class ChallengeRegistry
 {
@@ -30,6 +31,7 @@ public sealed class ChallengeRegistry
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _lifetime;
     private long _nextPruneTicks;
+    private int _count;
 
     /// <summary>Initializes a new instance of the <see cref="ChallengeRegistry"/> class.</summary>
     /// <param name="timeProvider">The clock.</param>
@@ -42,13 +44,20 @@ public sealed class ChallengeRegistry
         _lifetime = lifetime;
     }
 
+    /// <summary>Gets how many challenges are remembered (issued and not yet pruned); the host refuses new ones above a bound.</summary>
+    public int Count => Volatile.Read(ref _count);
+
     /// <summary>Issues a fresh challenge: 128 random bits, base64url.</summary>
     /// <returns>The challenge.</returns>
     public string Issue()
     {
         Prune();
         var challenge = Base64UrlText.Encode(RandomNumberGenerator.GetBytes(16));
-        _entries[challenge] = new Entry(_timeProvider.GetUtcNow() + _lifetime, Used: false);
+        if (_entries.TryAdd(challenge, new Entry(_timeProvider.GetUtcNow() + _lifetime, Used: false)))
+        {
+            Interlocked.Increment(ref _count);
+        }
+
         return challenge;
     }
 
@@ -87,12 +96,11 @@ public sealed class ChallengeRegistry
             return;
         }
 
-        var forgetBefore = now - _lifetime;
         foreach (var (challenge, entry) in _entries)
         {
-            if (entry.Expires < forgetBefore)
+            if (entry.Expires < now && _entries.TryRemove(challenge, out _))
             {
-                _entries.TryRemove(challenge, out _);
+                Interlocked.Decrement(ref _count);
             }
         }
     }
