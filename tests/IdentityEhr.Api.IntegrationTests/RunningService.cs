@@ -33,13 +33,13 @@ internal sealed class RunningService : IAsyncDisposable
 
     public static async Task<RunningService> StartAsync(
         EhrSettings settings, CancellationToken cancellationToken, Log.AuditLogOptions? logOptions = null, Log.AnchoringOptions? anchoringOptions = null,
-        Records.VaultOptions? vaultOptions = null, Auth.PublicOrigin? publicOrigin = null, Access.AccreditorOptions? accreditors = null)
+        Records.VaultOptions? vaultOptions = null, Auth.PublicOrigin? publicOrigin = null, Access.AccreditorOptions? accreditors = null, Auth.RateLimits? rateLimits = null)
     {
         var infrastructure = await Infrastructure.StartAsync(settings, null, cancellationToken);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        var app = ServiceHost.Build(builder, infrastructure, logOptions: logOptions, anchoringOptions: anchoringOptions, vaultOptions: vaultOptions, publicOrigin: publicOrigin, accreditors: accreditors);
+        var app = ServiceHost.Build(builder, infrastructure, logOptions: logOptions, anchoringOptions: anchoringOptions, vaultOptions: vaultOptions, publicOrigin: publicOrigin, accreditors: accreditors, rateLimits: rateLimits);
         try
         {
             await app.StartAsync(cancellationToken);

@@ -182,19 +182,16 @@ internal static class ConsentEndpoints
 
         var url = consent.Record.StatusList;
         var segment = url.LastIndexOf('/');
-        var (_, revoked, problem) = await publisher.PublishAsync(url[(segment + 1)..], body, caller, url, cancellationToken);
+        var (_, revoked, problem) = await publisher.PublishAsync(url[(segment + 1)..], body, caller, url, cancellationToken, mustRevoke: consent.Record.StatusIndex);
         if (problem is not null)
         {
             return problem;
         }
 
-        if (revoked.FirstOrDefault(r => r.Consent == consentId) is not { } revocation)
-        {
-            return Problem(StatusCodes.Status422UnprocessableEntity, "bit-not-set", "Consent not revoked by this list",
-                $"the list was published, but it does not set the consent's bit (index {consent.Record.StatusIndex})");
-        }
-
-        return TypedResults.Ok(new RevocationResponse(consentId, revocation.Event, null));
+        // Revoked by a concurrent publication of the same list: its event stands.
+        return revoked.FirstOrDefault(r => r.Consent == consentId) is { } revocation
+            ? TypedResults.Ok(new RevocationResponse(consentId, revocation.Event, null))
+            : TypedResults.Ok(new RevocationResponse(consentId, null, (await store.Projections.ConsentAsync(consentId, cancellationToken))?.RevokedPosition));
     }
 
     private static async Task<Results<Ok<ConsentResponse[]>, ProblemHttpResult>> ListAsync(

@@ -23,7 +23,7 @@ internal sealed class StatusListPublisher(AuditLogService log, DidResolver resol
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public async Task<(StatusListResponse? Published, IReadOnlyList<Revocation> Revoked, ProblemHttpResult? Problem)> PublishAsync(
-        string id, ReadOnlyMemory<byte> body, Did caller, string url, CancellationToken cancellationToken)
+        string id, ReadOnlyMemory<byte> body, Did caller, string url, CancellationToken cancellationToken, int? mustRevoke = null)
     {
         JsonElement credential;
         try
@@ -50,6 +50,15 @@ internal sealed class StatusListPublisher(AuditLogService log, DidResolver resol
         if (list.Issuer != caller.ToString())
         {
             return Refuse(StatusCodes.Status403Forbidden, "not-the-issuer", "Not the issuer", "only the list's issuer may publish it");
+        }
+
+        // A revocation request must set the consent's bit; otherwise nothing is published.
+        if (mustRevoke is { } index
+            && (list.StatusPurpose != BitstringStatusListEntry.Revocation
+                || list.TryGetStatus(new BitstringStatusListEntry(null, BitstringStatusListEntry.Revocation, index, url), out var required) != StatusListError.None || required == 0))
+        {
+            return Refuse(StatusCodes.Status422UnprocessableEntity, "bit-not-set", "Consent not revoked by this list",
+                $"the list does not set the consent's revocation bit (index {index}); nothing was published");
         }
 
         var proof = await IssuerProof.VerifyAsync(credential, resolver, cancellationToken);
