@@ -270,6 +270,30 @@ public sealed class EndToEndTests(PostgresFixture postgres) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Ehr_demo_tells_the_whole_story_against_the_running_service()
+    {
+        // The demo's accreditor key is the one this service trusts (as the embedded defaults' accreditor.key is).
+        var keyFile = Path("accreditor.key");
+        await File.WriteAllTextAsync(keyFile, _accreditor.ExportMultikey() + "\n", Ct);
+
+        var (exit, output, error) = await new EhrCli(new Dictionary<string, string> { ["EHR_URL"] = _service.BaseAddress.ToString() })
+            .RunAsync("demo", "--accreditor-key", keyFile, "--anchor-wait", "60");
+
+        TestContext.Current.TestOutputHelper?.WriteLine(output);
+        Assert.True(exit == 0, output + error);
+        foreach (var expected in new[]
+        {
+            "event RecordStored", "refused, as it should be: ", "access is denied: NoConsent", "event ConsentRegistered", "event AccessGranted", "event ConsentRevoked",
+            "access is denied: Revoked", "event EmergencyAccess", "event RecordErased", "8 event(s); every receipt verified", "anchor final", "Done:",
+        })
+        {
+            Assert.Contains(expected, output, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("RECEIPT INVALID", output, StringComparison.Ordinal);
+    }
+
     private async Task<AuditLog.Entries.AuditEntry> ReceiptEntryAsync(Guid eventId)
     {
         var bytes = await _service.Client.GetByteArrayAsync(new Uri(_service.BaseAddress, $"/log/receipts/{eventId}"), Ct);
