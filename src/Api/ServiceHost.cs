@@ -230,7 +230,8 @@ internal static class ServiceHost
 
         // Every error leaves as RFC 9457 problem details, never with a stack trace.
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // The router's own 404 and 405 too, whatever the request's Accept says (the default falls back to text/plain).
+        app.UseStatusCodePages(context => TypedResults.Problem(statusCode: context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
         app.MapOpenApi();
         app.UseSwaggerUI(o =>
         {

@@ -130,7 +130,8 @@ internal static class RecordEndpoints
             return Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Not FHIR JSON", "send the record as application/fhir+json (FHIR R4 JSON)");
         }
 
-        using var lease = budget.TryTake(http.Request.ContentLength ?? RecordVault.MaxRecordBytes);
+        // At most a record's size: a longer declared length is refused as too large below, not as a budget the request alone exceeds.
+        using var lease = budget.TryTake(Math.Min(http.Request.ContentLength ?? RecordVault.MaxRecordBytes, RecordVault.MaxRecordBytes));
         if (lease is null)
         {
             http.Response.Headers.RetryAfter = "1";
