@@ -18,7 +18,8 @@ namespace IdentityEhr.Api.IntegrationTests;
 /// </summary>
 /// <remarks>
 /// No request it makes may change anything, by construction, so any change the run sees is the service's: valid proofs are
-/// signed only by the provider (who is not the patient, so cannot erase or publish the patient's list) or a stranger; a body
+/// signed only by the provider (who is not the patient, so cannot erase or publish the patient's list) or a stranger, both
+/// registered beforehand as patient and provider (so their self-registrations change nothing); a body
 /// the FHIR validator would accept is broken before it is sent (so no record is stored); status lists are never signed (so
 /// none is published); and presentations never authenticate a holder (so no access is decided, granted or denied).
 /// </remarks>

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using IdentityEhr.Api.Records;
+using IdentityEhr.Credentials.Consent;
 using IdentityEhr.Credentials.DataIntegrity;
 using IdentityEhr.Credentials.Jose;
 using IdentityEhr.Credentials.Status;
@@ -41,6 +42,14 @@ public sealed class ProtectedServiceFixture(PostgresFixture postgres, AnvilFixtu
         var ct = TestContext.Current.CancellationToken;
         _schema = await postgres.CreateSchemaAsync(nameof(ProtectedServiceFixture), ct);
         _service = await RunningService.StartAsync(new EhrSettings { PostgresConnectionString = _schema.ConnectionString, EthereumRpc = anvil.Rpc, ChainId = anvil.ChainId }, ct);
+        // The fuzz's valid proofs are the provider's and a stranger's; registering both in both roles beforehand makes their
+        // self-registrations (the one write a valid proof alone may make) change nothing.
+        foreach (var key in new[] { Provider, Stranger })
+        {
+            await _service.RegisterAsync(key, "patient", ct);
+            await _service.RegisterAsync(key, "provider", ct);
+        }
+
         Default = await NewScenarioAsync(ct);
     }
 
@@ -69,6 +78,7 @@ public sealed class ProtectedServiceFixture(PostgresFixture postgres, AnvilFixtu
     {
         var patient = PrivateKey.Generate(KeyType.Ed25519);
         _keys.Add(patient);
+        await Service.RegisterAsync(patient, "patient", cancellationToken);
         var listId = "list-" + Guid.NewGuid().ToString("N");
         var now = DateTimeOffset.UtcNow;
         var credential = BitstringStatusList.CreateCredential(
@@ -79,7 +89,17 @@ public sealed class ProtectedServiceFixture(PostgresFixture postgres, AnvilFixtu
         Assert.Equal(HttpStatusCode.OK, published.StatusCode);
         using var stored = await SendAsync(HttpMethod.Post, $"/records?patient={DidKey.Create(patient.PublicKey)}", Observation, "application/fhir+json", Signed(Provider), cancellationToken);
         Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
-        return new Scenario(patient, (await stored.Content.ReadFromJsonAsync<RecordResponse>(cancellationToken))!, listId, list);
+        // A consent to the provider (not registered yet) and the re-signed list that revokes it, for the consent operations.
+        var listUrl = new Uri(Service.BaseAddress, "/status-lists/" + listId).ToString();
+        var consent = JsonSerializer.SerializeToUtf8Bytes(EddsaJcs2022.Sign(
+            ConsentCredential.Create(
+                $"urn:uuid:{Guid.NewGuid()}", DidKey.Create(patient.PublicKey), DidKey.Create(Provider.PublicKey), new ConsentScope(["Observation"], []), ["TREAT"],
+                now.AddMinutes(-1), null, new BitstringStatusListEntry($"{listUrl}#3", BitstringStatusListEntry.Revocation, 3, listUrl)),
+            new ProofOptions(KeyId(patient), ProofOptions.AssertionMethod, now), patient));
+        var revoking = JsonSerializer.SerializeToUtf8Bytes(EddsaJcs2022.Sign(
+            BitstringStatusList.CreateCredential(listUrl, DidKey.Create(patient.PublicKey).ToString(), BitstringStatusListEntry.Revocation, Bitstring.Create().With(3, 1), now, TimeSpan.FromMinutes(5)),
+            new ProofOptions(KeyId(patient), ProofOptions.AssertionMethod, now), patient));
+        return new Scenario(patient, (await stored.Content.ReadFromJsonAsync<RecordResponse>(cancellationToken))!, listId, list, consent, revoking);
     }
 
     /// <summary>A valid request proof by <paramref name="key"/> for exactly the request it is sent with.</summary>
@@ -111,9 +131,13 @@ public sealed class ProtectedServiceFixture(PostgresFixture postgres, AnvilFixtu
     /// <param name="Record">The record the provider stored, as the service answered.</param>
     /// <param name="ListId">The patient's status list's id.</param>
     /// <param name="List">The published list's bytes.</param>
-    internal sealed record Scenario(PrivateKey Patient, RecordResponse Record, string ListId, byte[] List)
+    /// <param name="Consent">A consent of the patient to the provider, signed and not registered.</param>
+    /// <param name="RevokingList">The patient's list re-signed with that consent's bit set.</param>
+    internal sealed record Scenario(PrivateKey Patient, RecordResponse Record, string ListId, byte[] List, byte[] Consent, byte[] RevokingList)
     {
         public string PatientDid => DidKey.Create(Patient.PublicKey).ToString();
+
+        public string ConsentId => JsonDocument.Parse(Consent).RootElement.GetProperty("id").GetString()!;
 
         public string RecordId => Record.Record;
     }

@@ -18,9 +18,9 @@ namespace IdentityEhr.Api.IntegrationTests;
 /// </summary>
 public sealed class RequestProofSecurityTests(ProtectedServiceFixture service) : IClassFixture<ProtectedServiceFixture>
 {
-    // POST /records/{recordId}/access authenticates its caller by the presentation's proof, not a request proof
-    // (ConsentGatedAccessTests, and the fuzz test for malformed ones).
-    private static readonly string[] s_notRequestProofs = ["POST /records/{recordId}/access"];
+    // The access operations authenticate their caller by the presentation's proof, not a request proof
+    // (ConsentGatedAccessTests, AuthorizationTests, and the fuzz test for malformed ones).
+    private static readonly string[] s_notRequestProofs = ["POST /records/{recordId}/access", "POST /records/{recordId}/emergency-access"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -53,6 +53,13 @@ public sealed class RequestProofSecurityTests(ProtectedServiceFixture service) :
         new("GET", "/records/{recordId}", $"/records/{scenario.RecordId}", null, null, service.Provider),
         new("GET", "/records/{recordId}/provenance", $"/records/{scenario.RecordId}/provenance", null, null, scenario.Patient),
         new("PUT", "/status-lists/{id}", $"/status-lists/{scenario.ListId}", scenario.List, "application/json", scenario.Patient),
+        new("POST", "/patients", "/patients", null, null, scenario.Patient),
+        new("POST", "/providers", "/providers", null, null, service.Provider),
+        new("GET", "/patients/{did}/records", $"/patients/{scenario.PatientDid}/records", null, null, scenario.Patient),
+        new("POST", "/consents", "/consents", scenario.Consent, "application/json", scenario.Patient),
+        new("GET", "/patients/{did}/consents", $"/patients/{scenario.PatientDid}/consents", null, null, scenario.Patient),
+        new("POST", "/consents/{consentId}/revocation", $"/consents/{scenario.ConsentId}/revocation", scenario.RevokingList, "application/json", scenario.Patient),
+        new("GET", "/patients/{did}/history", $"/patients/{scenario.PatientDid}/history", null, null, scenario.Patient),
         new("DELETE", "/records/{recordId}", $"/records/{scenario.RecordId}", null, null, scenario.Patient),
         new("DELETE", "/patients/{did}/records", $"/patients/{scenario.PatientDid}/records", null, null, scenario.Patient),
     ];
@@ -80,7 +87,11 @@ public sealed class RequestProofSecurityTests(ProtectedServiceFixture service) :
         }
 
         Assert.Equal(
-            [HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], statuses);
+            [
+                HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK,
+                HttpStatusCode.OK, HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK,
+            ],
+            statuses);
     }
 
     [Theory]
