@@ -10,28 +10,7 @@ internal sealed class CliApp(
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var context = new CliContext(output, error, environment, httpHandler, time ?? TimeProvider.System);
-        var root = new RootCommand("ehr: patient wallet, provider, auditor and admin commands for IdentityEhr.")
-        {
-            context.Url,
-            context.Json,
-            HealthCommand.Create(context),
-            DidCommand.Create(context),
-            ChainCommand.Create(context),
-            DevCommand.Create(context),
-            ConsentCommand.Create(context),
-            ConsentCommand.CreateStatusList(context),
-            PresentationCommand.CreateVp(context),
-            PresentationCommand.CreateVc(context),
-            LogCommand.Create(context),
-            AuditCommand.Create(context),
-            RecordCommand.Create(context),
-            VaultCommand.Create(context),
-            RegisterCommand.Create(context),
-            HistoryCommand.Create(context),
-            AdminCommand.Create(context),
-            DemoCommand.Create(context),
-        };
-
+        var root = Root(context);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -58,4 +37,31 @@ internal sealed class CliApp(
             return ExitCodes.InternalError;
         }
     }
+
+    /// <summary>The command tree (tests walk it to check every command's help).</summary>
+    internal static RootCommand Root(CliContext context) =>
+        new(
+            "ehr: patient wallet, provider, auditor and admin commands for IdentityEhr. Start with 'ehr demo' against a running service (./run.sh).\n"
+            + "Exit codes: 0 success; 1 what was checked does not hold (or the service refused); 2 bad command line or configuration; "
+            + "3 a service, database, chain or file could not be reached; 70 a bug in ehr; 130 interrupted. Failures print one line starting 'ehr: '.")
+        {
+            context.Url,
+            context.Json,
+            DemoCommand.Create(context),
+            HealthCommand.Create(context),
+            RegisterCommand.Create(context),
+            DidCommand.Create(context),
+            ConsentCommand.Create(context),
+            ConsentCommand.CreateStatusList(context),
+            RecordCommand.Create(context),
+            HistoryCommand.Create(context),
+            PresentationCommand.CreateVp(context),
+            PresentationCommand.CreateVc(context),
+            LogCommand.Create(context),
+            AuditCommand.Create(context),
+            ChainCommand.Create(context),
+            VaultCommand.Create(context),
+            AdminCommand.Create(context),
+            DevCommand.Create(context),
+        };
 }

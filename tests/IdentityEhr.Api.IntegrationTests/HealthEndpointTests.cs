@@ -34,6 +34,7 @@ public sealed class HealthEndpointTests(PostgresFixture postgres, AnvilFixture a
             .Add(@"""port"": (?<value>\d+)", "Port")
             .Add(@"http://127\.0\.0\.1:(?<value>\d+)", "RpcPort")
             .Add(@"""latestBlock"": (?<value>\d+)", "Block")
+            .Add(@"""lastCheckpointSecondsAgo"": (?<value>[0-9.]+)", "Seconds")
             .Add(@"""server"": ""PostgreSQL (?<value>[0-9.]+)""", "Version"));
     }
 

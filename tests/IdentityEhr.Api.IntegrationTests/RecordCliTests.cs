@@ -128,7 +128,9 @@ public sealed class RecordCliTests(PostgresFixture postgres, AnvilFixture anvil)
             (["record", "put", ObservationFile, "--record", Guid.CreateVersion7().ToString()], 1, "404"),
             (["record", "erase"], 2, "give a record id, or --all"),
             (["record", "get", invalid], 2, "not a release document"),
-            (["record", "get", Guid.CreateVersion7().ToString()], 2, "give --consent"),
+            (["record", "get", Guid.CreateVersion7().ToString()], 1, "404"),
+            (["record", "get", Guid.CreateVersion7().ToString(), "--consent", invalid, "--accreditation", invalid], 2, "not both"),
+            (["record", "get", Guid.CreateVersion7().ToString(), "--accreditation", invalid], 2, "needs --reason"),
             (["record", "put", ObservationFile, "--patient", patient, "--url", "http://127.0.0.1:9"], 3, "cannot reach"),
         };
 

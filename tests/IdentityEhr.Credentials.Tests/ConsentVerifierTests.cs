@@ -66,18 +66,21 @@ public sealed class ConsentVerifierTests : IDisposable
     }
 
     [Fact]
-    public void Used_challenges_are_forgotten_only_after_twice_their_lifetime()
+    public void Used_challenges_are_remembered_while_they_could_be_used_and_forgotten_after()
     {
         var challenge = _s.Challenges.Issue();
         Assert.Equal(ChallengeOutcome.Accepted, _s.Challenges.Consume(challenge));
+        Assert.Equal(1, _s.Challenges.Count);
 
-        _s.Clock.SetUtcNow(ConsentScenario.Now.AddMinutes(9));
+        _s.Clock.SetUtcNow(ConsentScenario.Now.AddMinutes(4));
         _s.Challenges.Issue();
         Assert.Equal(ChallengeOutcome.Replayed, _s.Challenges.Consume(challenge));
 
-        _s.Clock.SetUtcNow(ConsentScenario.Now.AddMinutes(11));
+        // Past its five minutes (and the next prune, at most a quarter lifetime later) it is forgotten: unknown, refused alike.
+        _s.Clock.SetUtcNow(ConsentScenario.Now.AddMinutes(7));
         _s.Challenges.Issue();
         Assert.Equal(ChallengeOutcome.Unknown, _s.Challenges.Consume(challenge));
+        Assert.Equal(2, _s.Challenges.Count);
     }
 
     [Fact]

@@ -4,8 +4,17 @@ namespace IdentityEhr.Api.Health;
 /// <param name="Status"><c>healthy</c> when the database and the chain are up; otherwise <c>unhealthy</c> (anchoring reports its own status).</param>
 /// <param name="Database">The PostgreSQL database.</param>
 /// <param name="Chain">The Ethereum chain.</param>
+/// <param name="Integrator">How far signed checkpoints and the history projection trail the log.</param>
 /// <param name="Anchoring">The anchoring of the audit log on the chain.</param>
-internal sealed record HealthReport(string Status, DatabaseHealth Database, ChainHealth Chain, AnchoringHealth Anchoring);
+internal sealed record HealthReport(string Status, DatabaseHealth Database, ChainHealth Chain, IntegratorHealth Integrator, AnchoringHealth Anchoring);
+
+/// <summary>How far the log's integration trails its events: signed checkpoints (which receipts need) and the history projection.</summary>
+/// <param name="Status"><c>current</c> (a checkpoint was cut within three intervals, or covers every event; the history trails by at most a second's events), <c>lagging</c>, or <c>unknown</c> (the database did not answer).</param>
+/// <param name="TreeSize">Events in the tree.</param>
+/// <param name="CheckpointTreeSize">The latest signed checkpoint's tree size.</param>
+/// <param name="LastCheckpointSecondsAgo">Seconds since this instance last signed a checkpoint (null before its first).</param>
+/// <param name="HistoryBehind">Events the access history projection has not taken in yet.</param>
+internal sealed record IntegratorHealth(string Status, ulong TreeSize, ulong CheckpointTreeSize, double? LastCheckpointSecondsAgo, ulong HistoryBehind);
 
 /// <summary>The database part of <see cref="HealthReport"/>; never the credentials.</summary>
 internal sealed record DatabaseHealth(string Status, bool Embedded, string? Server, string? Host, int? Port, string? Database, string? Error);

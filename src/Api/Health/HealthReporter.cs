@@ -6,7 +6,9 @@ using IdentityEhr.Storage;
 namespace IdentityEhr.Api.Health;
 
 /// <summary>Probes the database and the chain, each within a bounded time.</summary>
-internal sealed class HealthReporter(Infrastructure infrastructure, Log.AnchoringService anchoring, Log.AnchoringOptions anchoringOptions, TimeProvider time)
+internal sealed class HealthReporter(
+    Infrastructure infrastructure, Log.AuditLogService log, Log.AuditLogOptions logOptions, Log.AnchoringService anchoring, Log.AnchoringOptions anchoringOptions,
+    TimeProvider time)
 {
     private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(5);
 
@@ -14,9 +16,33 @@ internal sealed class HealthReporter(Infrastructure infrastructure, Log.Anchorin
     {
         var database = ProbeDatabaseAsync(cancellationToken);
         var chain = ProbeChainAsync(cancellationToken);
-        await Task.WhenAll(database, chain);
+        var integrator = IntegratorAsync(cancellationToken);
+        await Task.WhenAll(database, chain, integrator);
         var healthy = database.Result.Status == "up" && chain.Result.Status == "up";
-        return new HealthReport(healthy ? "healthy" : "unhealthy", database.Result, chain.Result, Anchoring());
+        return new HealthReport(healthy ? "healthy" : "unhealthy", database.Result, chain.Result, integrator.Result, Anchoring());
+    }
+
+    private async Task<IntegratorHealth> IntegratorAsync(CancellationToken cancellationToken)
+    {
+        var lastCut = log.LastCheckpointAt is { } at ? Math.Round((time.GetUtcNow() - at).TotalSeconds, 3) : (double?)null;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(s_probeTimeout);
+        try
+        {
+            var store = log.Store;
+            var tree = await store.Log.GetTreeStateAsync(timeout.Token);
+            var checkpoint = await store.Log.LatestCheckpointAsync(timeout.Token);
+            var projected = await store.Projections.PositionAsync(Storage.Projections.AccessHistoryProjector.Name, timeout.Token);
+            var checkpointSize = checkpoint?.Checkpoint.TreeSize ?? 0;
+            var behind = (ulong)Math.Max(0, (long)tree.TreeSize - 1 - projected);
+            var current = (checkpointSize == tree.TreeSize || lastCut < logOptions.CheckpointInterval.TotalSeconds * 3)
+                && behind <= (ulong)Math.Max(1000, 1000 * logOptions.CheckpointInterval.TotalSeconds);
+            return new IntegratorHealth(current ? "current" : "lagging", tree.TreeSize, checkpointSize, lastCut, behind);
+        }
+        catch (Exception e) when (e is StorageException or InvalidOperationException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new IntegratorHealth("unknown", 0, 0, lastCut, 0);
+        }
     }
 
     private AnchoringHealth Anchoring()

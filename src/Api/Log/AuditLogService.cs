@@ -15,12 +15,16 @@ internal sealed partial class AuditLogService(Infrastructure infrastructure, Aud
     /// <exception cref="InvalidOperationException">The service has not started.</exception>
     public EventStore Store => _store ?? throw new InvalidOperationException("The audit log has not started.");
 
+    /// <summary>Gets when this instance last cut (or found current) a checkpoint, for <c>/health</c>.</summary>
+    public DateTimeOffset? LastCheckpointAt { get; private set; }
+
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         _store = await EventStore.OpenAsync(new EventStoreOptions { ConnectionString = infrastructure.Database.ConnectionString }, cancellationToken);
 
         // Serve a checkpoint from the first request on, even for an empty log.
         await _store.Log.CutCheckpointAsync(options.Signer, cancellationToken);
+        LastCheckpointAt = DateTimeOffset.UtcNow;
         LogStarted(logger, options.Origin, options.Signer.VerifierKey, options.CheckpointInterval.TotalMilliseconds);
         await base.StartAsync(cancellationToken);
     }
@@ -67,6 +71,7 @@ internal sealed partial class AuditLogService(Infrastructure infrastructure, Aud
         try
         {
             var checkpoint = await Store.Log.CutCheckpointAsync(options.Signer, cancellationToken);
+            LastCheckpointAt = DateTimeOffset.UtcNow;
             if (checkpoint is not null)
             {
                 LogCheckpoint(logger, checkpoint.Checkpoint.TreeSize);

@@ -18,7 +18,7 @@ internal static class RecordCommand
     {
         var wallet = WalletKeys.WalletOption();
         var signer = WalletKeys.SignerOption();
-        return new Command("record", "Encrypted FHIR records: store them for a patient, erase them, open a released one.")
+        return new Command("record", "Encrypted FHIR records: store them for a patient, list them, read one (with consent, or break the glass), erase them.")
         {
             wallet, signer, PutCommand(context, wallet, signer), ListCommand(context, wallet, signer), EraseCommand(context, wallet, signer), GetCommand(context, wallet),
         };
@@ -153,6 +153,11 @@ internal static class RecordCommand
             string origin;
             if (Guid.TryParseExact(argument, "D", out _))
             {
+                if (parse.GetValue(accreditation) is not null && parse.GetValue(consent) is not null)
+                {
+                    throw new CliException(ExitCodes.UsageError, "give --consent (read with the patient's consent) or --accreditation (break the glass), not both");
+                }
+
                 document = parse.GetValue(accreditation) is { } accreditationPath
                     ? await EmergencyAsync(context, parse, wallet, argument, accreditationPath, parse.GetValue(reason), parse.GetValue(purpose) ?? "ETREAT", parse.GetValue(version), cancellationToken)
                     : await AccessAsync(context, parse, wallet, argument, parse.GetValue(consent), parse.GetValue(purpose) ?? "TREAT", parse.GetValue(version), cancellationToken);
