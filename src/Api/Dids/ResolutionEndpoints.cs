@@ -28,6 +28,10 @@ internal static class ResolutionEndpoints
     {
         routes.MapGet("/1.0/identifiers/{*did}", ResolveAsync)
             .WithName("ResolveDid")
+            .WithQuery("publicKeyFormat", "Multikey (default), JsonWebKey2020 or Ed25519VerificationKey2020.")
+            .WithQuery("enableEncryptionKeyDerivation", "did:key: also list the X25519 key derived from an Ed25519 key (default true).")
+            .WithQuery("versionId", "Resolve a past version (did:ethr: a block number).")
+            .WithQuery("versionTime", "Resolve the version valid at this time (ISO 8601).")
             .WithSummary("Resolve a DID to its DID document (DID Resolution HTTP binding, Universal Resolver shape).")
             .WithDescription("Accept: application/did for the document, application/did-resolution for the whole result. Query options: publicKeyFormat (Multikey, JsonWebKey2020, Ed25519VerificationKey2020), enableEncryptionKeyDerivation, versionId, versionTime.")
             .Produces(StatusCodes.Status200OK, contentType: DidResolutionResult.DidMediaType)

@@ -33,12 +33,16 @@ internal static class LogEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         log.MapGet("/proof/inclusion", InclusionAsync)
             .WithName("GetInclusionProof")
+            .WithQuery("index", "The leaf index.", required: true, integer: true)
+            .WithQuery("size", "The tree size (default: the latest checkpoint's).", integer: true)
             .WithSummary("The RFC 9162 inclusion proof of leaf 'index' in the tree of 'size' (default: the latest checkpoint's size).")
             .Produces<ProofResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         log.MapGet("/proof/consistency", ConsistencyAsync)
             .WithName("GetConsistencyProof")
+            .WithQuery("old", "The older tree size.", required: true, integer: true)
+            .WithQuery("new", "The newer tree size (default: the latest checkpoint's).", integer: true)
             .WithSummary("The RFC 9162 consistency proof from tree size 'old' to 'new' (default: the latest checkpoint's size).")
             .Produces<ProofResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -51,6 +55,7 @@ internal static class LogEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         log.MapGet("/anchors", AnchorsAsync)
             .WithName("GetAnchors")
+            .WithQuery("limit", "How many, newest first, 1 to 1000 (default 50).", integer: true)
             .WithSummary("The anchor transactions, newest first ('limit', 1 to 1000, default 50): status, tree size, block and gas used.")
             .Produces<IReadOnlyList<AnchorResponse>>()
             .ProducesProblem(StatusCodes.Status400BadRequest);

@@ -21,6 +21,7 @@ internal static class RecordEndpoints
         var records = routes.MapGroup("/records").WithTags("Records");
         records.MapPost("/", StoreAsync)
             .WithName("StoreRecord")
+            .WithQuery("patient", "The patient's DID (registered with the service).", required: true)
             .WithSummary("Store a FHIR R4 resource or Bundle (body: application/fhir+json) for a registered patient (?patient=<DID>); the caller's DID — a registered provider, or the patient — is the author. Needs a request proof.")
             .Produces<RecordResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -49,6 +50,7 @@ internal static class RecordEndpoints
             .ProducesProblem(StatusCodes.Status410Gone);
         records.MapGet("/{recordId}", GetAsync)
             .WithName("GetRecord")
+            .WithQuery("version", "The version (default: the latest).", integer: true)
             .WithSummary("A stored record version's metadata (?version=, default the latest; never content or keys). Only the patient or that version's author may read it. Needs a request proof.")
             .Produces<RecordResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -58,6 +60,7 @@ internal static class RecordEndpoints
             .ProducesProblem(StatusCodes.Status410Gone);
         records.MapGet("/{recordId}/provenance", ProvenanceAsync)
             .WithName("GetRecordProvenance")
+            .WithQuery("version", "The version (default: the latest).", integer: true)
             .WithSummary("The FHIR R4 Provenance of a stored record version (?version=, default the latest): who stored it for whom, when, as which ciphertext. Only the patient or that version's author may read it. Needs a request proof.")
             .Produces(StatusCodes.Status200OK, contentType: "application/fhir+json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
