@@ -77,7 +77,13 @@ try
     var recorder = new Recorder();
     bool lostNone;
     var soakMet = true;
-    if (!soak)
+    if (args.Contains("--breakdown"))
+    {
+        // Where the time goes, step by step on one thread (the domain comes with the service's first challenge).
+        lostNone = (await client.AccessAsync(0, ct)).Error is null;
+        await Breakdown.RunAsync(infrastructure.Database.ConnectionString, scenario, fhir, client.Domain!, ct);
+    }
+    else if (!soak)
     {
         // The HTTP floor: a challenge alone (no body to speak of, no database), same client, same concurrency.
         var floor = await ClosedLoopAsync(concurrency, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), async k =>
