@@ -13,9 +13,9 @@ using IdentityEhr.Access.Load;
 using IdentityEhr.Embedded;
 
 var soak = args.Contains("--soak");
-var concurrency = Option("--concurrency", 64);
+var concurrency = Option("--concurrency", 32);
 var duration = Duration("--duration", soak ? TimeSpan.FromMinutes(30) : TimeSpan.FromSeconds(20));
-var warmUp = Duration("--warmup", TimeSpan.FromSeconds(5));
+var warmUp = Duration("--warmup", TimeSpan.FromSeconds(30));
 var rate = Option("--rate", 500);
 var sample = Duration("--sample", TimeSpan.FromSeconds(Math.Clamp(duration.TotalSeconds / 60, 5, 30)));
 var providers = Option("--providers", 16);
