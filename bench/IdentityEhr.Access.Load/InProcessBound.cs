@@ -17,8 +17,8 @@ namespace IdentityEhr.Access.Load;
 /// </summary>
 internal static class InProcessBound
 {
-    public static async Task<(double Rate, string Latency, TimeSpan Cpu)> RunAsync(
-        string connectionString, AccessScenario scenario, byte[] fhir, string domain, int concurrency, int requests, CancellationToken cancellationToken)
+    public static async Task<(double Rate, string Latency, TimeSpan Cpu, TimeSpan Postgres)> RunAsync(
+        string connectionString, int? postmaster, AccessScenario scenario, byte[] fhir, string domain, int concurrency, int requests, CancellationToken cancellationToken)
     {
         await PostgresServer.EnsureDatabaseAsync(connectionString, "bound", cancellationToken);
         await using var store = await EventStore.OpenAsync(new EventStoreOptions { ConnectionString = PostgresServer.WithDatabase(connectionString, "bound") }, cancellationToken);
@@ -72,11 +72,13 @@ internal static class InProcessBound
         await RunAsync(concurrency, 0, warmUp, OneAsync, null);
         var latencies = new double[requests];
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var postgres = postmaster is { } pid ? Cpu.ClusterTime(pid) : TimeSpan.Zero;
         var clock = Stopwatch.StartNew();
         await RunAsync(concurrency, warmUp, warmUp + requests, OneAsync, latencies);
         clock.Stop();
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        return (requests / clock.Elapsed.TotalSeconds, Recorder.Describe(latencies), cpu / requests);
+        postgres = (postmaster is { } p ? Cpu.ClusterTime(p) : TimeSpan.Zero) - postgres;
+        return (requests / clock.Elapsed.TotalSeconds, Recorder.Describe(latencies), cpu / requests, postgres / requests);
     }
 
     private static (int Provider, int Record) Pick(long k, AccessScenario scenario) =>

@@ -117,9 +117,12 @@ try
         });
         var used = CpuSnapshot.Take(service, postmaster) - cpu;
         var httpRate = recorder.Granted / run.Elapsed.TotalSeconds;
+        var httpCpu = (used.Client + used.Service + used.Postgres) / Math.Max(1, recorder.Granted);
         Console.WriteLine($"consent-gated access over HTTP, closed loop, {concurrency} concurrent clients, {run.Elapsed.TotalSeconds:F1} s: {httpRate:N0} granted accesses/s ({recorder.Granted:N0}); errors: {recorder.ErrorSummary()}");
         Console.WriteLine(recorder.Latencies());
         Console.WriteLine(used.Describe(recorder.Granted, run.Elapsed));
+        Console.WriteLine($"  CPU-bound ceiling if the {Environment.ProcessorCount} cores were the run's alone: {Environment.ProcessorCount / httpCpu.TotalSeconds:N0} accesses/s " +
+            $"({httpCpu.TotalMicroseconds:F0} µs of client + service + PostgreSQL CPU each)");
 
         // The client's own cost, on one thread: one presentation (JSON + JCS + Ed25519) per access.
         var signed = 0;
@@ -136,9 +139,12 @@ try
 
         if (!args.Contains("--no-bound"))
         {
-            var bound = await InProcessBound.RunAsync(infrastructure.Database.ConnectionString, scenario, fhir, client.Domain!, concurrency, boundRequests, ct);
+            var bound = await InProcessBound.RunAsync(infrastructure.Database.ConnectionString, postmaster, scenario, fhir, client.Domain!, concurrency, boundRequests, ct);
             Console.WriteLine($"in-process bound (same steps, no HTTP, presentations signed beforehand, {concurrency} callers, {boundRequests:N0} accesses): {bound.Rate:N0}/s; {bound.Latency}; " +
-                $"{bound.Cpu.TotalMicroseconds:F0} µs of this process's CPU each");
+                $"{bound.Cpu.TotalMicroseconds:F0} µs of this process's CPU and {bound.Postgres.TotalMicroseconds:F0} µs of PostgreSQL's each");
+            var boundCpu = bound.Cpu + bound.Postgres;
+            Console.WriteLine($"ratio HTTP/in-process in CPU per access (less sensitive to whatever else runs): {httpCpu / boundCpu:F2}x; " +
+                $"the bound's CPU-bound ceiling on {Environment.ProcessorCount} cores: {Environment.ProcessorCount / boundCpu.TotalSeconds:N0}/s");
             Console.WriteLine($"ratio HTTP/in-process: {httpRate / bound.Rate:F2}x; HTTP access p99 {recorder.AccessPercentile(0.99):F2} ms (target ≥ 2,000/s, p99 ≤ 50 ms, no errors: " +
                 $"{(httpRate >= 2_000 && recorder.AccessPercentile(0.99) <= 50 && recorder.Errors == 0 ? "met" : "NOT met")})");
         }
