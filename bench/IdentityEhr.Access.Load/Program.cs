@@ -238,6 +238,13 @@ async Task<bool> SoakAsync(AccessClient client, Recorder recorder)
     var flat = last <= second * 1.10;
     Console.WriteLine($"memory: VmRSS mean second quarter {second:F1} MiB, last quarter {last:F1} MiB ({(last / second - 1) * 100:+0.0;-0.0} %); " +
         $"min {samples.Min(s => s.Rss):F1}, max {samples.Max(s => s.Rss):F1} MiB → {(flat ? "flat" : "NOT flat")} (bound: last ≤ 1.10 × second)");
+
+    // Also: the third quarter against the last, and the trend of the second half (least squares), past the warm-up.
+    var half = samples.Where(s => s.At >= duration / 2).ToList();
+    var meanAt = half.Average(s => s.At.TotalMinutes);
+    var meanRss = half.Average(s => s.Rss);
+    var slope = half.Sum(s => (s.At.TotalMinutes - meanAt) * (s.Rss - meanRss)) / Math.Max(1e-9, half.Sum(s => Math.Pow(s.At.TotalMinutes - meanAt, 2)));
+    Console.WriteLine($"  third quarter {Mean(2):F1} MiB, last quarter {last:F1} MiB; trend of the second half {slope:+0.00;-0.00} MiB/min");
     return flat && recorder.Errors == 0;
 }
 
