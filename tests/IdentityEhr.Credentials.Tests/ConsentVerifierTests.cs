@@ -69,18 +69,31 @@ public sealed class ConsentVerifierTests : IDisposable
     public void Used_challenges_are_remembered_while_they_could_be_used_and_forgotten_after()
     {
         var challenge = _s.Challenges.Issue();
+        Assert.Equal(0, _s.Challenges.Count); // issuing stores nothing
         Assert.Equal(ChallengeOutcome.Accepted, _s.Challenges.Consume(challenge));
         Assert.Equal(1, _s.Challenges.Count);
 
         _s.Clock.SetUtcNow(ConsentScenario.Now.AddMinutes(4));
-        _s.Challenges.Issue();
         Assert.Equal(ChallengeOutcome.Replayed, _s.Challenges.Consume(challenge));
 
-        // Past its five minutes (and the next prune, at most a quarter lifetime later) it is forgotten: unknown, refused alike.
+        // Past its five minutes it is expired, and the next use of another challenge forgets it.
         _s.Clock.SetUtcNow(ConsentScenario.Now.AddMinutes(7));
-        _s.Challenges.Issue();
-        Assert.Equal(ChallengeOutcome.Unknown, _s.Challenges.Consume(challenge));
-        Assert.Equal(2, _s.Challenges.Count);
+        Assert.Equal(ChallengeOutcome.Expired, _s.Challenges.Consume(challenge));
+        Assert.Equal(ChallengeOutcome.Accepted, _s.Challenges.Consume(_s.Challenges.Issue()));
+        Assert.Equal(1, _s.Challenges.Count);
+    }
+
+    [Fact]
+    public void A_challenge_this_registry_did_not_make_is_unknown()
+    {
+        var challenge = _s.Challenges.Issue();
+        var other = new ChallengeRegistry(_s.Clock, TimeSpan.FromMinutes(5));
+        var altered = challenge[..^2] + (challenge[^2] == 'A' ? 'B' : 'A') + challenge[^1];
+
+        Assert.Equal(ChallengeOutcome.Unknown, other.Consume(challenge));
+        Assert.Equal(ChallengeOutcome.Unknown, _s.Challenges.Consume(altered));
+        Assert.Equal(ChallengeOutcome.Unknown, _s.Challenges.Consume(challenge + "A"));
+        Assert.Equal(ChallengeOutcome.Accepted, _s.Challenges.Consume(challenge));
     }
 
     [Fact]

@@ -40,8 +40,7 @@ internal static partial class AccessEndpoints
             .WithName("NewChallenge")
             .WithSummary("A single-use challenge (five minutes) and the domain to sign a presentation for. Rate-limited per client address.")
             .Produces<ChallengeResponse>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         routes.MapPost("/records/{recordId}/access", AccessAsync)
             .WithTags("Access")
             .WithName("AccessRecord")
@@ -82,13 +81,7 @@ internal static partial class AccessEndpoints
             return tooMany;
         }
 
-        // Each challenge is kept until it expires: bounded, so that a flood from many addresses cannot fill the memory.
-        if (access.OutstandingChallenges >= RateLimits.MaxOutstandingChallenges)
-        {
-            http.Response.Headers.RetryAfter = "5";
-            return Problem(StatusCodes.Status503ServiceUnavailable, "busy", "Busy", "too many challenges are outstanding; retry shortly");
-        }
-
+        // Issuing stores nothing (the challenge carries its expiry under a MAC); only used ones are remembered until they expire.
         return TypedResults.Created((string?)null, access.NewChallenge());
     }
 

@@ -35,9 +35,6 @@ internal sealed class AccessVerifier
     /// <summary>Gets the verifier.</summary>
     public ConsentVerifier Verifier { get; }
 
-    /// <summary>Gets how many challenges are remembered.</summary>
-    public int OutstandingChallenges => _challenges.Count;
-
     /// <summary>Issues a challenge.</summary>
     public ChallengeResponse NewChallenge() => new(_challenges.Issue(), Domain, _time.GetUtcNow() + ChallengeLifetime);
 }

@@ -18,9 +18,6 @@ internal sealed class RateLimits : IDisposable
     public const int DefaultPerDid = 200;
     public const int DefaultPerIp = 1000;
 
-    /// <summary>The most challenges outstanding before new ones are refused (each is kept until it expires).</summary>
-    public const int MaxOutstandingChallenges = 1_000_000;
-
     private readonly PartitionedRateLimiter<string>? _perDid;
     private readonly PartitionedRateLimiter<IPAddress>? _perIp;
 

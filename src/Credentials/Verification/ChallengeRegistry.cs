@@ -21,13 +21,21 @@ public enum ChallengeOutcome
 }
 
 /// <summary>
-/// Single-use, expiring challenges (nonces) for presentation proofs, in memory. A challenge is remembered until it expires (and
-/// up to a quarter lifetime longer, between prunes), so a replay within its lifetime is reported as such; after that it is
-/// unknown, which is refused just the same.
+/// Single-use, expiring challenges (nonces) for presentation proofs. A challenge carries its own expiry and a MAC under a key
+/// this registry makes at start (<c>expiry ‖ 16 random bytes ‖ HMAC-SHA-256 truncated to 16 bytes</c>, base64url), so issuing
+/// one stores nothing: memory holds only the challenges that were <b>used</b>, until they expire — and using one takes a
+/// presentation signed by an authenticated holder. A flood of challenge requests therefore costs no memory. A replay within the
+/// lifetime is reported as such; after expiry a challenge is expired, refused alike.
 /// </summary>
 public sealed class ChallengeRegistry
 {
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private const int ExpiryLength = 8;
+    private const int NonceLength = 16;
+    private const int MacLength = 16;
+    private const int Length = ExpiryLength + NonceLength + MacLength;
+
+    private readonly ConcurrentDictionary<string, long> _used = new(StringComparer.Ordinal);
+    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _lifetime;
     private long _nextPruneTicks;
@@ -44,21 +52,18 @@ public sealed class ChallengeRegistry
         _lifetime = lifetime;
     }
 
-    /// <summary>Gets how many challenges are remembered (issued and not yet pruned); the host refuses new ones above a bound.</summary>
+    /// <summary>Gets how many used challenges are remembered (until they expire).</summary>
     public int Count => Volatile.Read(ref _count);
 
-    /// <summary>Issues a fresh challenge: 128 random bits, base64url.</summary>
+    /// <summary>Issues a fresh challenge: its expiry, 128 random bits and a MAC over both, base64url.</summary>
     /// <returns>The challenge.</returns>
     public string Issue()
     {
-        Prune();
-        var challenge = Base64UrlText.Encode(RandomNumberGenerator.GetBytes(16));
-        if (_entries.TryAdd(challenge, new Entry(_timeProvider.GetUtcNow() + _lifetime, Used: false)))
-        {
-            Interlocked.Increment(ref _count);
-        }
-
-        return challenge;
+        Span<byte> challenge = stackalloc byte[Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(challenge, (_timeProvider.GetUtcNow() + _lifetime).UtcTicks);
+        RandomNumberGenerator.Fill(challenge.Slice(ExpiryLength, NonceLength));
+        Mac(challenge[..(ExpiryLength + NonceLength)], challenge[(ExpiryLength + NonceLength)..]);
+        return Base64UrlText.Encode(challenge);
     }
 
     /// <summary>Uses a challenge, at most once.</summary>
@@ -66,44 +71,59 @@ public sealed class ChallengeRegistry
     /// <returns>The outcome.</returns>
     public ChallengeOutcome Consume(string? challenge)
     {
-        if (challenge is null || !_entries.TryGetValue(challenge, out var entry))
+        // Only this registry's own challenges are looked at further: the MAC is checked before anything is stored.
+        if (challenge is not { Length: ((Length * 4) + 2) / 3 } || !Base64UrlText.TryDecode(challenge, out var bytes) || bytes.Length != Length)
         {
             return ChallengeOutcome.Unknown;
         }
 
-        if (entry.Used)
+        Span<byte> expected = stackalloc byte[MacLength];
+        Mac(bytes.AsSpan(0, ExpiryLength + NonceLength), expected);
+        if (!CryptographicOperations.FixedTimeEquals(expected, bytes.AsSpan(ExpiryLength + NonceLength)))
         {
-            return ChallengeOutcome.Replayed;
+            return ChallengeOutcome.Unknown;
         }
 
-        if (_timeProvider.GetUtcNow() > entry.Expires)
+        var expires = System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(bytes);
+        var now = _timeProvider.GetUtcNow().UtcTicks;
+        if (now > expires)
         {
             return ChallengeOutcome.Expired;
         }
 
-        // Only one caller can swap the unused entry for the used one.
-        return _entries.TryUpdate(challenge, entry with { Used = true }, entry) ? ChallengeOutcome.Accepted : ChallengeOutcome.Replayed;
+        Prune(now);
+        if (!_used.TryAdd(challenge, expires))
+        {
+            return ChallengeOutcome.Replayed;
+        }
+
+        Interlocked.Increment(ref _count);
+        return ChallengeOutcome.Accepted;
     }
 
-    private void Prune()
+    private void Mac(ReadOnlySpan<byte> data, Span<byte> mac)
     {
-        // A full scan at most once per quarter lifetime, not on every issue: with many challenges outstanding a scan per
-        // issue would make issuing quadratic.
-        var now = _timeProvider.GetUtcNow();
+        Span<byte> full = stackalloc byte[32];
+        HMACSHA256.HashData(_key, data, full);
+        full[..MacLength].CopyTo(mac);
+    }
+
+    private void Prune(long now)
+    {
+        // A full scan at most once per quarter lifetime, not on every use: with many used challenges a scan per use would be
+        // quadratic. An expired one is refused as expired before this set is looked at, so forgetting it changes no answer.
         var next = Interlocked.Read(ref _nextPruneTicks);
-        if (now.UtcTicks < next || Interlocked.CompareExchange(ref _nextPruneTicks, (now + (_lifetime / 4)).UtcTicks, next) != next)
+        if (now < next || Interlocked.CompareExchange(ref _nextPruneTicks, now + (_lifetime / 4).Ticks, next) != next)
         {
             return;
         }
 
-        foreach (var (challenge, entry) in _entries)
+        foreach (var (challenge, expires) in _used)
         {
-            if (entry.Expires < now && _entries.TryRemove(challenge, out _))
+            if (expires < now && _used.TryRemove(challenge, out _))
             {
                 Interlocked.Decrement(ref _count);
             }
         }
     }
-
-    private sealed record Entry(DateTimeOffset Expires, bool Used);
 }
