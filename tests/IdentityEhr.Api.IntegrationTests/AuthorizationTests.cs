@@ -219,6 +219,35 @@ public sealed class AuthorizationTests(PostgresFixture postgres, AnvilFixture an
     }
 
     [Fact]
+    public async Task Consents_and_lists_the_service_cannot_use_are_refused_and_nothing_changes()
+    {
+        await _service.RegisterAsync(_patient, "patient", Ct);
+        await _service.RegisterAsync(_other, "patient", Ct);
+        Assert.Equal(HttpStatusCode.OK, (await Outcome(SendAsync(HttpMethod.Put, "/status-lists/own", List(_patient, "own"), _patient))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Outcome(SendAsync(HttpMethod.Put, "/status-lists/others", List(_other, "others"), _other))).Status);
+        var before = await EventCountAsync();
+
+        // A consent pointing at another patient's list, at an index outside the list, with an id a path would split; not JSON.
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "status-entry-unusable"), Pick(await Outcome(SendAsync(HttpMethod.Post, "/consents", JsonSerializer.SerializeToUtf8Bytes(Consent(_patient, "others", 1)), _patient))));
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "status-entry-unusable"), Pick(await Outcome(SendAsync(HttpMethod.Post, "/consents", JsonSerializer.SerializeToUtf8Bytes(Consent(_patient, "own", Bitstring.MinimumEntries)), _patient))));
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "bad-consent-id"), Pick(await Outcome(SendAsync(HttpMethod.Post, "/consents", JsonSerializer.SerializeToUtf8Bytes(Consent(_patient, "own", 1, "https://ehr.example/consents/1")), _patient))));
+        Assert.Equal((HttpStatusCode.BadRequest, "bad-json"), Pick(await Outcome(SendAsync(HttpMethod.Post, "/consents", "[1]"u8.ToArray(), _patient))));
+
+        // The same id with another credential is refused; the first stays.
+        var id = $"urn:uuid:{Guid.NewGuid()}";
+        Assert.Equal(HttpStatusCode.Created, (await Outcome(SendAsync(HttpMethod.Post, "/consents", JsonSerializer.SerializeToUtf8Bytes(Consent(_patient, "own", 1, id)), _patient))).Status);
+        Assert.Equal((HttpStatusCode.Conflict, "consent-id-taken"), Pick(await Outcome(SendAsync(HttpMethod.Post, "/consents", JsonSerializer.SerializeToUtf8Bytes(Consent(_patient, "own", 2, id)), _patient))));
+        Assert.Equal(before + 1, await EventCountAsync());
+
+        // A list's purpose cannot change (a detour through suspension would clear revocation bits); a huge list is not hosted.
+        var suspension = Signed(BitstringStatusList.CreateCredential(ListUrl("own"), Did(_patient), BitstringStatusListEntry.Suspension, Bitstring.Create(), DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)), _patient);
+        Assert.Equal((HttpStatusCode.Conflict, "purpose-changed"), Pick(await Outcome(SendAsync(HttpMethod.Put, "/status-lists/own", suspension, _patient))));
+        var huge = Signed(BitstringStatusList.CreateCredential(ListUrl("huge"), Did(_patient), BitstringStatusListEntry.Revocation, Bitstring.Create(9_000_000), DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)), _patient);
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "list-too-large"), Pick(await Outcome(SendAsync(HttpMethod.Put, "/status-lists/huge", huge, _patient))));
+        Assert.Equal(HttpStatusCode.NotFound, (await _service.Client.GetAsync(new Uri(_service.BaseAddress, "/status-lists/huge"), Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_patient_reads_only_its_own_history_as_json_or_fhir()
     {
         await _service.RegisterAsync(_patient, "patient", Ct);
@@ -284,7 +313,7 @@ public sealed class AuthorizationTests(PostgresFixture postgres, AnvilFixture an
     {
         await using var limited = await RunningService.StartAsync(
             new EhrSettings { PostgresConnectionString = _schema.ConnectionString, EthereumRpc = anvil.Rpc, ChainId = anvil.ChainId }, Ct,
-            rateLimits: new RateLimits(perDid: 2, perIp: 3));
+            rateLimits: new RateLimits(perDid: 2, perIp: 0));
         var answers = new List<HttpStatusCode>();
         for (var i = 0; i < 8; i++)
         {
@@ -303,14 +332,22 @@ public sealed class AuthorizationTests(PostgresFixture postgres, AnvilFixture an
             Assert.True(other.IsSuccessStatusCode);
         }
 
+        // Per address, before authentication: challenges, and the checking of request proofs.
+        await using var byAddress = await RunningService.StartAsync(
+            new EhrSettings { PostgresConnectionString = _schema.ConnectionString, EthereumRpc = anvil.Rpc, ChainId = anvil.ChainId }, Ct,
+            rateLimits: new RateLimits(perDid: 0, perIp: 3));
         var challenges = new List<HttpStatusCode>();
         for (var i = 0; i < 12; i++)
         {
-            using var response = await limited.Client.PostAsync(new Uri(limited.BaseAddress, "/access/challenges"), new StringContent("{}"), Ct);
+            using var response = await byAddress.Client.PostAsync(new Uri(byAddress.BaseAddress, "/access/challenges"), new StringContent("{}"), Ct);
             challenges.Add(response.StatusCode);
         }
 
         Assert.Contains(HttpStatusCode.Created, challenges);
         Assert.Contains(HttpStatusCode.TooManyRequests, challenges);
+        using (var unsigned = await byAddress.Client.PostAsync(new Uri(byAddress.BaseAddress, "/patients"), null, Ct))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, unsigned.StatusCode);
+        }
     }
 }

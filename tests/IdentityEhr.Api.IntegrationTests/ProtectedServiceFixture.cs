@@ -41,7 +41,10 @@ public sealed class ProtectedServiceFixture(PostgresFixture postgres, AnvilFixtu
     {
         var ct = TestContext.Current.CancellationToken;
         _schema = await postgres.CreateSchemaAsync(nameof(ProtectedServiceFixture), ct);
-        _service = await RunningService.StartAsync(new EhrSettings { PostgresConnectionString = _schema.ConnectionString, EthereumRpc = anvil.Rpc, ChainId = anvil.ChainId }, ct);
+        // No rate limits here: thousands of requests from one address would otherwise meet 429 before the checks under test
+        // (AuthorizationTests covers the limits).
+        _service = await RunningService.StartAsync(
+            new EhrSettings { PostgresConnectionString = _schema.ConnectionString, EthereumRpc = anvil.Rpc, ChainId = anvil.ChainId }, ct, rateLimits: new Auth.RateLimits(0, 0));
         // The fuzz's valid proofs are the provider's and a stranger's; registering both in both roles beforehand makes their
         // self-registrations (the one write a valid proof alone may make) change nothing.
         foreach (var key in new[] { Provider, Stranger })

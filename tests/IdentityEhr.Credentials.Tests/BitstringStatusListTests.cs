@@ -169,4 +169,16 @@ public sealed class BitstringStatusListTests
         Assert.Equal((did, TimeSpan.FromMinutes(5)), (list.Issuer, list.Ttl));
         Assert.Equal(issued.AddMinutes(5), list.CacheUntil(issued, TimeSpan.FromHours(1)));
     }
+
+    [Theory]
+    [InlineData(9_223_372_036_854_775_807L)]
+    [InlineData(300_000_000_000_000L)]
+    [InlineData(BitstringStatusList.MaxTtlMilliseconds + 1)]
+    public void A_ttl_beyond_a_year_is_refused_rather_than_overflow_the_cache_expiry(long ttl)
+    {
+        var credential = BitstringStatusList.CreateCredential("https://ehr.example/status/1", "did:key:z6Mk", "revocation", Bitstring.Create(), DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+        credential["credentialSubject"]!["ttl"] = ttl;
+
+        Assert.False(BitstringStatusList.TryRead(JsonSerializer.SerializeToElement(credential), out _, out _));
+    }
 }

@@ -72,7 +72,8 @@ public sealed class EmergencyAccessTests : IDisposable
     public async Task Each_refusal_has_its_reason()
     {
         Assert.Equal(AccessReason.NoAccreditation, (await DecideAsync(_s.Presentation())).Reason); // a consent is no accreditation
-        Assert.Equal(AccessReason.UntrustedAccreditor, (await DecideAsync(_s.Presentation(Signed(Unsigned(accreditor: _s.PatientDid), _s.Patient)))).Reason);
+        var untrusted = await DecideAsync(_s.Presentation(Signed(Unsigned(accreditor: _s.PatientDid), _s.Patient)));
+        Assert.Equal((AccessReason.UntrustedAccreditor, null), (untrusted.Reason, untrusted.Evidence.Issuer)); // an unverified claim names nobody
         Assert.Equal(AccessReason.HolderNotSubject, (await DecideAsync(_s.Presentation(Signed(Unsigned(provider: DidKey.Create(_stranger.PublicKey)))))).Reason);
         Assert.Equal(AccessReason.NotYetValid, (await DecideAsync(_s.Presentation(Signed(Unsigned(from: ConsentScenario.Now.AddDays(1), until: ConsentScenario.Now.AddDays(2)))))).Reason);
         Assert.Equal(AccessReason.Expired, (await DecideAsync(_s.Presentation(Signed(Unsigned(from: ConsentScenario.Now.AddDays(-9), until: ConsentScenario.Now.AddDays(-2)))))).Reason);

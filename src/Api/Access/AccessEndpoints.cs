@@ -133,7 +133,10 @@ internal static partial class AccessEndpoints
             : await access.Verifier.VerifyAsync(presentation, request, cancellationToken);
         if (!decision.Granted)
         {
-            if (s_unauthenticated.Contains(decision.Reason) || decision.Evidence.Holder is null)
+            // Stage one failed (no holder is authenticated) — but DidNotResolved also names an issuer that did not resolve, after
+            // the holder was authenticated: that is a decision about the holder, and is logged.
+            var issuerStage = decision.Reason == AccessReason.DidNotResolved && decision.Evidence.Issuer is not null;
+            if ((s_unauthenticated.Contains(decision.Reason) && !issuerStage) || decision.Evidence.Holder is null)
             {
                 return Problem(StatusCodes.Status401Unauthorized, "presentation-refused", "Presentation refused", $"the presentation does not authenticate its holder: {decision.Reason}",
                     decision.Reason, null);

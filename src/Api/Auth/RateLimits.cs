@@ -7,7 +7,7 @@ namespace IdentityEhr.Api.Auth;
 
 /// <summary>
 /// Rate limits (issue 9): per caller DID once a request proof (or a presentation) has authenticated it, and per client address
-/// for what comes before authentication (challenges, presentations), so that one party cannot starve the others or fill the
+/// for what comes before authentication (challenges, presentations, and the checking of request proofs), so that one party cannot starve the others or fill the
 /// service's memory. Token buckets, in memory per instance; idle buckets are dropped. <c>EHR_RATE_LIMIT_PER_DID</c> and
 /// <c>EHR_RATE_LIMIT_PER_IP</c> set requests per second (bursts of twice that); 0 turns one off.
 /// </summary>
@@ -60,8 +60,31 @@ internal sealed class RateLimits : IDisposable
             return null;
         }
 
-        using var lease = _perIp.AttemptAcquire(http.Connection.RemoteIpAddress ?? IPAddress.None);
+        using var lease = _perIp.AttemptAcquire(Client(http.Connection.RemoteIpAddress));
         return lease.IsAcquired ? null : TooMany(http, $"more than {PerIp} requests per second from this address before authentication");
+    }
+
+    /// <summary>The bucket of an address: IPv4 as it is, IPv6 by its /64 (one subscriber's network hands out many addresses).</summary>
+    private static IPAddress Client(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return IPAddress.None;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address;
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes);
     }
 
     public void Dispose()
@@ -84,7 +107,9 @@ internal sealed class RateLimits : IDisposable
             TokensPerPeriod = Math.Max(1, perSecond / 10),
             ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
             QueueLimit = 0,
-            AutoReplenishment = true,
+
+            // The partitioned limiter replenishes its buckets on its own heartbeat; a timer per bucket would not scale.
+            AutoReplenishment = false,
         });
 
     private static int Rate(string? text, string name, int fallback)

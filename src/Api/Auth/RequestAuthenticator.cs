@@ -21,6 +21,12 @@ internal sealed class RequestAuthenticator(DidResolver resolver, ReplayCache rep
     /// <returns>The caller's DID, or the problem to answer with.</returns>
     public async Task<(Did? Caller, ProblemHttpResult? Problem)> AuthenticateAsync(HttpContext http, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
+        // Before any signature is checked or DID resolved, the client address pays: made-up DIDs cannot spend our checks.
+        if (limits.TakeForAddress(http) is { } tooManyFromAddress)
+        {
+            return (null, tooManyFromAddress);
+        }
+
         var header = http.Request.Headers.Authorization.ToString();
         string? compact = null;
         if (header.StartsWith(RequestProof.Scheme + " ", StringComparison.Ordinal))

@@ -5,6 +5,7 @@ using IdentityEhr.Api.Log;
 using IdentityEhr.AuditLog.Entries;
 using IdentityEhr.Credentials.Consent;
 using IdentityEhr.Credentials.Model;
+using IdentityEhr.Credentials.Status;
 using IdentityEhr.Credentials.Verification;
 using IdentityEhr.Identity.Resolution;
 using IdentityEhr.Storage;
@@ -25,6 +26,9 @@ internal static class ConsentEndpoints
 
     /// <summary>The largest consent credential accepted.</summary>
     public const int MaxCredentialBytes = 64 * 1024;
+
+    private static readonly System.Buffers.SearchValues<byte> s_compactCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."u8);
 
     /// <summary>The event stream of one consent: its registration and its revocation.</summary>
     public static string Stream(string consent) => "consent:" + consent;
@@ -100,17 +104,30 @@ internal static class ConsentEndpoints
         var id = consent.Credential.Id;
         var now = time.GetUtcNow();
         var probe = new AuditEntry { Type = AuditEventType.ConsentRegistered, Id = Guid.Empty, Time = AuditEntry.EntryTime(now), Actor = caller.ToString(), Consent = id };
-        if (id is null || probe.Validate(out _) != AuditEntryError.None)
+        // The id goes into a path (revocation), a stream name and audit entries: no characters a path would split or escape.
+        if (id is null || probe.Validate(out _) != AuditEntryError.None || id.AsSpan().IndexOfAny("/?#%") >= 0)
         {
             return Problem(StatusCodes.Status422UnprocessableEntity, "bad-consent-id", "Unusable id",
-                "a registered consent needs an id of at most 256 characters without spaces or controls (a urn:uuid: or a URL)");
+                "a registered consent needs an id of at most 256 characters without spaces, controls, '/', '?', '#' or '%' (a urn:uuid:, say)");
         }
 
+        // Its revocation entry must be a bit of the patient's own revocation list hosted here, so that revoking it works and a
+        // consent cannot attach itself to another patient's list.
         var listUrl = consent.Revocation.StatusListCredential;
-        if (await lists.FetchAsync(listUrl, cancellationToken) is null)
+        if (!HostedStatusLists.TryGetListId(listUrl, out _) || await lists.FetchAsync(listUrl, cancellationToken) is not { } listBytes)
         {
             return Problem(StatusCodes.Status422UnprocessableEntity, "status-list-not-hosted", "Status list not hosted",
                 "the consent's status list must be published here first (PUT /status-lists/{id}), so that revoking it works");
+        }
+
+        using (var listDocument = JsonDocument.Parse(listBytes))
+        {
+            if (!BitstringStatusList.TryRead(listDocument.RootElement, out var list, out _) || list.Id != listUrl || list.Issuer != consent.Patient.ToString()
+                || list.TryGetStatus(consent.Revocation, out _) != StatusListError.None || consent.Revocation.StatusListIndex > int.MaxValue)
+            {
+                return Problem(StatusCodes.Status422UnprocessableEntity, "status-entry-unusable", "Revocation entry unusable",
+                    "the consent's revocation entry must be an index inside the patient's own revocation list published at that URL");
+            }
         }
 
         var record = new ConsentRecord(id, consent.Patient.ToString(), consent.Grantee.ToString(), listUrl, (int)consent.Revocation.StatusListIndex, body);
@@ -119,9 +136,16 @@ internal static class ConsentEndpoints
             return Problem(StatusCodes.Status409Conflict, "consent-id-taken", "Id taken", "another patient registered a consent with this id");
         }
 
-        if (await store.Consents.FindAsync(id, cancellationToken) is { RegisteredPosition: not null } existing)
+        // The first credential kept under an id is the one registered; another credential under the same id is refused.
+        var kept = await store.Consents.FindAsync(id, cancellationToken);
+        if (!kept!.Record.Credential.Span.SequenceEqual(body.Span))
         {
-            return TypedResults.Ok(await ResponseAsync(existing, store, time, cancellationToken));
+            return Problem(StatusCodes.Status409Conflict, "consent-id-taken", "Id taken", "another credential was registered with this id; give a new consent a new id");
+        }
+
+        if (kept.RegisteredPosition is not null)
+        {
+            return TypedResults.Ok(await ResponseAsync(kept, store, time, cancellationToken));
         }
 
         var entry = new AuditEntry
@@ -181,8 +205,8 @@ internal static class ConsentEndpoints
         }
 
         var url = consent.Record.StatusList;
-        var segment = url.LastIndexOf('/');
-        var (_, revoked, problem) = await publisher.PublishAsync(url[(segment + 1)..], body, caller, url, cancellationToken, mustRevoke: consent.Record.StatusIndex);
+        HostedStatusLists.TryGetListId(url, out var listId);
+        var (_, revoked, problem) = await publisher.PublishAsync(listId, body, caller, url, cancellationToken, mustRevoke: consent.Record.StatusIndex);
         if (problem is not null)
         {
             return problem;
@@ -250,9 +274,13 @@ internal static class ConsentEndpoints
 
             check = await IssuerProof.VerifyAsync(json, resolver, cancellationToken);
         }
-        else
+        else if (trimmed.Length > 0 && trimmed.IndexOfAnyExcept(s_compactCharacters) < 0)
         {
             check = await IssuerProof.VerifyAsync(Encoding.ASCII.GetString(trimmed), resolver, cancellationToken);
+        }
+        else
+        {
+            return (null, null, Problem(StatusCodes.Status400BadRequest, "bad-json", "Not a credential", "the body must be a ConsentCredential (a JSON object with a Data Integrity proof, or a vc+jwt)"));
         }
 
         if (check.Failure is { } failure)

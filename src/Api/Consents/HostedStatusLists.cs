@@ -12,20 +12,26 @@ internal sealed class HostedStatusLists(AuditLogService log) : IStatusListSource
 {
     private const string Segment = "/status-lists/";
 
-    public async ValueTask<byte[]?> FetchAsync(string url, CancellationToken cancellationToken)
+    public async ValueTask<byte[]?> FetchAsync(string url, CancellationToken cancellationToken) =>
+        TryGetListId(url, out var id) ? await log.Store.StatusLists.GetAsync(id, cancellationToken) : null;
+
+    /// <summary>The one reading of a hosted list's URL: its last <c>/status-lists/{id}</c> segment, with no query or fragment.</summary>
+    public static bool TryGetListId(string url, out string id)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https") || parsed.Query.Length > 0)
+        id = "";
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https") || parsed.Query.Length > 0 || parsed.Fragment.Length > 0)
         {
-            return null;
+            return false;
         }
 
         var path = parsed.AbsolutePath;
         var at = path.LastIndexOf(Segment, StringComparison.Ordinal);
         if (at < 0 || path.Length == at + Segment.Length || path.IndexOf('/', at + Segment.Length) >= 0)
         {
-            return null;
+            return false;
         }
 
-        return await log.Store.StatusLists.GetAsync(path[(at + Segment.Length)..], cancellationToken);
+        id = path[(at + Segment.Length)..];
+        return true;
     }
 }

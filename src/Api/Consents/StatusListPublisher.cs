@@ -19,7 +19,13 @@ namespace IdentityEhr.Api.Consents;
 /// </summary>
 internal sealed class StatusListPublisher(AuditLogService log, DidResolver resolver, AccessVerifier access, TimeProvider time) : IDisposable
 {
-    /// <summary>Serializes publications of one list, so two revocations cannot read the same old list.</summary>
+    /// <summary>The largest decompressed bitstring hosted.</summary>
+    public const int MaxBitstringBytes = 1024 * 1024;
+
+    /// <summary>
+    /// Serializes publications in this instance (all lists: publications are rare), so two cannot both read the same old list
+    /// and pass the no-clearing check. Several instances would need a compare-and-swap on the row (not built; decision 0012).
+    /// </summary>
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public async Task<(StatusListResponse? Published, IReadOnlyList<Revocation> Revoked, ProblemHttpResult? Problem)> PublishAsync(
@@ -39,6 +45,13 @@ internal sealed class StatusListPublisher(AuditLogService log, DidResolver resol
         if (!BitstringStatusList.TryRead(credential, out var list, out var error))
         {
             return Refuse(StatusCodes.Status422UnprocessableEntity, "invalid-status-list", "Not a status list", $"not a BitstringStatusListCredential: {error}");
+        }
+
+        // A hosted list is small (the minimum 131,072 entries are 16 KiB): bounded, so that lists cannot fill the verifier's cache.
+        if (list.Bitstring.Bytes.Length > MaxBitstringBytes)
+        {
+            return Refuse(StatusCodes.Status422UnprocessableEntity, "list-too-large", "List too large",
+                $"a hosted list holds at most {MaxBitstringBytes * 8:N0} one-bit entries ({MaxBitstringBytes / 1024} KiB decompressed)");
         }
 
         // The list's id is the URL it is read from; a verifier compares them, so a list published elsewhere would never count.
@@ -77,6 +90,14 @@ internal sealed class StatusListPublisher(AuditLogService log, DidResolver resol
                 return Refuse(StatusCodes.Status403Forbidden, "not-the-issuer", "Not the issuer", "another issuer published the list at this URL");
             }
 
+            // A list's purpose and entry size are fixed once published: otherwise a detour through "suspension" could clear a
+            // revocation bit that this check protects.
+            if (old is not null && (old.StatusPurpose != list.StatusPurpose || old.Bitstring.StatusSize != list.Bitstring.StatusSize))
+            {
+                return Refuse(StatusCodes.Status409Conflict, "purpose-changed", "Purpose cannot change",
+                    $"the list at this URL is a {old.StatusPurpose} list of {old.Bitstring.StatusSize}-bit entries; publish another purpose at another URL");
+            }
+
             if (old is not null && old.StatusPurpose == BitstringStatusListEntry.Revocation && Clears(old.Bitstring, list.Bitstring))
             {
                 return Refuse(StatusCodes.Status409Conflict, "unrevoke", "Revocation cannot be undone",
@@ -100,6 +121,12 @@ internal sealed class StatusListPublisher(AuditLogService log, DidResolver resol
             var revoked = new List<Revocation>();
             foreach (var consent in await store.Consents.InListAsync(url, cancellationToken))
             {
+                // Only the list's issuer's own consents: registration checks it too, this keeps a publication from speaking for others.
+                if (consent.Record.Patient != list.Issuer)
+                {
+                    continue;
+                }
+
                 var entry = new BitstringStatusListEntry(null, BitstringStatusListEntry.Revocation, consent.Record.StatusIndex, url);
                 if (consent.IsRevoked || list.StatusPurpose != BitstringStatusListEntry.Revocation || list.TryGetStatus(entry, out var bit) != StatusListError.None || bit == 0)
                 {

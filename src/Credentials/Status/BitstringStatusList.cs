@@ -114,7 +114,7 @@ public sealed class BitstringStatusList
         long ttl = 0;
         if (id is null || issuer is null || purpose is null
             || (subject.TryGetProperty("statusSize", out var sizeElement) && (!sizeElement.TryGetInt32(out size) || size is < 1 or > 8))
-            || (subject.TryGetProperty("ttl", out var ttlElement) && (!ttlElement.TryGetInt64(out ttl) || ttl < 0))
+            || (subject.TryGetProperty("ttl", out var ttlElement) && (!ttlElement.TryGetInt64(out ttl) || ttl is < 0 or > MaxTtlMilliseconds))
             || !JsonText.TryOptionalTime(credential, "validFrom", out var validFrom) || !JsonText.TryOptionalTime(credential, "validUntil", out var validUntil))
         {
             return false;
@@ -151,6 +151,10 @@ public sealed class BitstringStatusList
         status = Bitstring.Get(entry.StatusListIndex);
         return StatusListError.None;
     }
+
+    /// <summary>The longest <c>ttl</c> read (a year, in milliseconds): a list cached longer could never be revoked in time, and a
+    /// larger number would overflow the cache's expiry arithmetic.</summary>
+    public const long MaxTtlMilliseconds = 366L * 24 * 60 * 60 * 1000;
 
     /// <summary>When a cached copy read at <paramref name="fetched"/> must be fetched again: the earlier of ttl and validUntil.</summary>
     /// <param name="fetched">When the list was fetched.</param>

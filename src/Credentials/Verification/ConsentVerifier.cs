@@ -31,7 +31,11 @@ public sealed class ConsentVerifier
     private readonly IStatusListSource _statusLists;
     private readonly VerifierOptions _options;
     private readonly TimeProvider _timeProvider;
+    /// <summary>The most status lists cached (each at most the size the source allows; the service hosts lists of ≤ 1 MiB).</summary>
+    private const int MaxCachedLists = 1024;
+
     private readonly ConcurrentDictionary<string, CachedList> _listCache = new(StringComparer.Ordinal);
+    private long _listGeneration;
 
     /// <summary>Initializes a new instance of the <see cref="ConsentVerifier"/> class.</summary>
     /// <param name="resolver">Resolves holder, issuer and status list issuer DIDs.</param>
@@ -171,13 +175,14 @@ public sealed class ConsentVerifier
         // Trust is checked before any resolution: an unknown accreditor's credential costs nothing to refuse.
         if (!_options.TrustedAccreditors.Contains(issuer, StringComparer.Ordinal))
         {
-            return new AccessDecision(AccessReason.UntrustedAccreditor, evidence with { Issuer = issuer });
+            // The claimed issuer is unverified text: it names nobody in the evidence.
+            return new AccessDecision(AccessReason.UntrustedAccreditor, evidence);
         }
 
         var check = jwt is not null
             ? await IssuerProof.VerifyAsync(jwt, _resolver, cancellationToken).ConfigureAwait(false)
             : await IssuerProof.VerifyAsync(json, _resolver, cancellationToken).ConfigureAwait(false);
-        evidence = evidence with { Issuer = check.Signer?.ToString() ?? issuer, IssuerVersion = check.SignerVersion, CredentialHash = check.Hash };
+        evidence = evidence with { Issuer = check.Signer?.ToString(), IssuerVersion = check.SignerVersion, CredentialHash = check.Hash };
         if (check.Failure is { } failure)
         {
             return new AccessDecision(failure == AccessReason.MalformedConsent ? AccessReason.NoAccreditation : failure, evidence);
@@ -230,6 +235,9 @@ public sealed class ConsentVerifier
     public void ForgetStatusList(string statusListUrl)
     {
         ArgumentNullException.ThrowIfNull(statusListUrl);
+
+        // A fetch that began before this call must not cache what it read: the generation it saw is now stale.
+        Interlocked.Increment(ref _listGeneration);
         _listCache.TryRemove(statusListUrl, out _);
     }
 
@@ -457,6 +465,7 @@ public sealed class ConsentVerifier
             return IssuedBy(cached.List, issuer) ? cached : null;
         }
 
+        var generation = Interlocked.Read(ref _listGeneration);
         var bytes = await _statusLists.FetchAsync(url, cancellationToken).ConfigureAwait(false);
         if (bytes is null || !JsonCanonicalizer.TryCanonicalize(bytes, out var canonical, out _))
         {
@@ -480,7 +489,28 @@ public sealed class ConsentVerifier
         }
 
         var fetched = new CachedList(list, Hash(canonical), list.CacheUntil(now, _options.DefaultStatusListTtl));
-        _listCache[url] = fetched;
+        if (Interlocked.Read(ref _listGeneration) == generation)
+        {
+            if (_listCache.Count >= MaxCachedLists)
+            {
+                // Bounded: expired entries go first; if that is not enough, all (it is only a cache).
+                foreach (var (key, cachedList) in _listCache)
+                {
+                    if (cachedList.Until <= now)
+                    {
+                        _listCache.TryRemove(key, out _);
+                    }
+                }
+
+                if (_listCache.Count >= MaxCachedLists)
+                {
+                    _listCache.Clear();
+                }
+            }
+
+            _listCache[url] = fetched;
+        }
+
         return fetched;
     }
 

@@ -286,12 +286,12 @@ public sealed class RecordVault
             throw new ArgumentException("Only a refusal with a holder is recorded as AccessDenied.", nameof(decision));
         }
 
-        var entry = WithCredential(Entry(AuditEventType.AccessDenied, _time.GetUtcNow(), holder, request.Patient.ToString(), request.RecordId) with
+        var entry = WithoutUnloggableEvidence(WithCredential(Entry(AuditEventType.AccessDenied, _time.GetUtcNow(), holder, request.Patient.ToString(), request.RecordId) with
         {
             Purpose = request.PurposeOfUse,
             Reason = decision.Reason.ToString(),
             Evidence = Evidence(decision.Evidence),
-        }, decision.Evidence.Credential);
+        }, decision.Evidence.Credential));
         await _store.AppendAsync(PatientStream(request.Patient.ToString()), ExpectedVersion.Any, [entry], cancellationToken).ConfigureAwait(false);
         return entry.Id;
     }
@@ -487,6 +487,32 @@ public sealed class RecordVault
 
         var named = entry with { Consent = credential };
         return named.Validate(out _) == AuditEntryError.None ? named : entry;
+    }
+
+    /// <summary>
+    /// A refusal is logged even when a piece of its evidence cannot be (a DID longer than an entry allows, in a credential the
+    /// refused caller wrote): that piece is left out rather than the refusal lost to an exception.
+    /// </summary>
+    private static AuditEntry WithoutUnloggableEvidence(AuditEntry entry)
+    {
+        for (var attempt = 0; attempt < 8 && entry.Validate(out var member) != AuditEntryError.None && entry.Evidence is { } e; attempt++)
+        {
+            var trimmed = member switch
+            {
+                "evidence.holderVersion" => e with { HolderVersion = null },
+                "evidence.issuer" => e with { Issuer = null },
+                "evidence.issuerVersion" => e with { IssuerVersion = null },
+                _ => null,
+            };
+            if (trimmed is null)
+            {
+                break;
+            }
+
+            entry = entry with { Evidence = trimmed.IsEmpty ? null : trimmed };
+        }
+
+        return entry;
     }
 
     private static AuditEvidence? Evidence(AccessEvidence e)
