@@ -7,7 +7,7 @@ namespace IdentityEhr.Api.Log;
 /// Opens the event store when the service starts (applying schema migrations), and cuts a signed checkpoint every interval
 /// while the tree grows; on shutdown it finishes queued appends and cuts a last checkpoint.
 /// </summary>
-internal sealed partial class AuditLogService(Infrastructure infrastructure, AuditLogOptions options, ILogger<AuditLogService> logger) : BackgroundService
+internal sealed partial class AuditLogService(Infrastructure infrastructure, AuditLogOptions options, TimeProvider time, ILogger<AuditLogService> logger) : BackgroundService
 {
     private EventStore? _store;
 
@@ -15,8 +15,10 @@ internal sealed partial class AuditLogService(Infrastructure infrastructure, Aud
     /// <exception cref="InvalidOperationException">The service has not started.</exception>
     public EventStore Store => _store ?? throw new InvalidOperationException("The audit log has not started.");
 
+    private long _lastCheckpointTicks;
+
     /// <summary>Gets when this instance last cut (or found current) a checkpoint, for <c>/health</c>.</summary>
-    public DateTimeOffset? LastCheckpointAt { get; private set; }
+    public DateTimeOffset? LastCheckpointAt => Interlocked.Read(ref _lastCheckpointTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -24,7 +26,7 @@ internal sealed partial class AuditLogService(Infrastructure infrastructure, Aud
 
         // Serve a checkpoint from the first request on, even for an empty log.
         await _store.Log.CutCheckpointAsync(options.Signer, cancellationToken);
-        LastCheckpointAt = DateTimeOffset.UtcNow;
+        Interlocked.Exchange(ref _lastCheckpointTicks, time.GetUtcNow().UtcTicks);
         LogStarted(logger, options.Origin, options.Signer.VerifierKey, options.CheckpointInterval.TotalMilliseconds);
         await base.StartAsync(cancellationToken);
     }
@@ -71,7 +73,7 @@ internal sealed partial class AuditLogService(Infrastructure infrastructure, Aud
         try
         {
             var checkpoint = await Store.Log.CutCheckpointAsync(options.Signer, cancellationToken);
-            LastCheckpointAt = DateTimeOffset.UtcNow;
+            Interlocked.Exchange(ref _lastCheckpointTicks, time.GetUtcNow().UtcTicks);
             if (checkpoint is not null)
             {
                 LogCheckpoint(logger, checkpoint.Checkpoint.TreeSize);

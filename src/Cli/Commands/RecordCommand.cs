@@ -135,7 +135,10 @@ internal static class RecordCommand
         {
             Description = "Break the glass instead: present this EmergencyAccessAccreditation (no consent); needs --reason. Logged as EmergencyAccess, shown to the patient.",
         };
-        var reason = new Option<string>("--reason") { Description = "With --accreditation: why (kept only as a hash in the log; still, no patient data here)." };
+        var reason = new Option<string>("--reason")
+        {
+            Description = "With --accreditation: why (kept only as a hash in the log). '-' reads it from standard input, so it stays out of the shell history and 'ps'.",
+        };
         var purpose = new Option<string>("--purpose") { Description = "The HL7 v3 purpose of use: TREAT by default; ETREAT (default) or BTG with --accreditation." };
         var version = new Option<int?>("--version") { Description = "The version to read (default: the latest)." };
         var output = new Option<string>("--out") { Description = "Write the record to this file (default: print it)." };
@@ -242,6 +245,11 @@ internal static class RecordCommand
         CliContext context, ParseResult parse, Option<string> wallet, string recordId, string accreditationPath, string? reason, string purpose, int? version,
         CancellationToken cancellationToken)
     {
+        if (reason == "-")
+        {
+            reason = System.Text.Encoding.UTF8.GetString(CredentialFiles.ReadBytes("-", 4 * 1000)).Trim();
+        }
+
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > 1000)
         {
             throw new CliException(ExitCodes.UsageError, "--accreditation needs --reason: why the glass is broken (1 to 1000 characters)");
