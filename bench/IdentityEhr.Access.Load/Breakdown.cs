@@ -49,6 +49,7 @@ internal static class Breakdown
             return Task.CompletedTask;
         });
         await StepAsync("vault.FindAsync (metadata read, round trip)", N, i => vault.FindAsync(stored.RecordId, null, cancellationToken));
+        await StepAsync("vault.FindReleasableAsync (read with ciphertext, round trip)", N, i => vault.FindReleasableAsync(stored.RecordId, null, cancellationToken));
         await StepAsync("ConsentVerifier.VerifyAsync (DIDs and list cached)", N, async i =>
         {
             var d = await verifier.VerifyAsync(presentations[next++], request, cancellationToken);
@@ -73,7 +74,14 @@ internal static class Breakdown
             _ = Encoding.UTF8.GetBytes(release.ToJson().ToJsonString());
             return Task.CompletedTask;
         });
+        await StepAsync("release document: ToUtf8Json()", N, i =>
+        {
+            _ = release.ToUtf8Json();
+            return Task.CompletedTask;
+        });
         await StepAsync("vault.ReleaseAsync (read + crypto + append + re-read)", N, i => vault.ReleaseAsync(request, decision, recipient!, null, cancellationToken: cancellationToken));
+        var found = await vault.FindReleasableAsync(stored.RecordId, null, cancellationToken);
+        await StepAsync("vault.ReleaseFoundAsync of a FindReleasableAsync read (crypto + append + re-read)", N, i => vault.ReleaseFoundAsync(request, decision, recipient!, found, cancellationToken: cancellationToken));
     }
 
     private static async Task StepAsync(string name, int count, Func<int, Task> step)

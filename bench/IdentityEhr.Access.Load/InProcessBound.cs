@@ -11,8 +11,9 @@ namespace IdentityEhr.Access.Load;
 
 /// <summary>
 /// The access endpoint's steps without HTTP, in this process, on its own database of the same PostgreSQL cluster: read the
-/// record's metadata, <see cref="ConsentVerifier.VerifyAsync"/>, resolve the holder's key-agreement key,
-/// <see cref="RecordVault.ReleaseAsync"/> (with its <c>AccessGranted</c> append) and write the release document. Presentations
+/// record (<see cref="RecordVault.FindReleasableAsync"/>), <see cref="ConsentVerifier.VerifyAsync"/>, resolve the holder's
+/// key-agreement key, <see cref="RecordVault.ReleaseFoundAsync"/>
+/// (with its <c>AccessGranted</c> append and the erasure re-read) and write the release document as UTF-8. Presentations
 /// are signed beforehand, each for its own challenge, so the client's work is not in the figure.
 /// </summary>
 internal static class InProcessBound
@@ -51,7 +52,8 @@ internal static class InProcessBound
         async Task OneAsync(int k)
         {
             var (_, r) = Pick(k, scenario);
-            var record = await vault.FindAsync(ids[r], null, cancellationToken);
+            var found = await vault.FindReleasableAsync(ids[r], null, cancellationToken);
+            var record = found.Record;
             var request = new AccessRequest(Did.Parse(record.Patient), record.ResourceType, record.RecordId, AccessScenario.Purpose);
             var decision = await verifier.VerifyAsync(bodies[k], request, cancellationToken);
             if (!decision.Granted)
@@ -65,8 +67,8 @@ internal static class InProcessBound
                 throw new InvalidOperationException("the holder has no key-agreement key");
             }
 
-            var release = await vault.ReleaseAsync(request, decision, recipient, record.Version, cancellationToken: cancellationToken);
-            _ = release.ToJson().ToJsonString();
+            var release = await vault.ReleaseFoundAsync(request, decision, recipient, found, cancellationToken: cancellationToken);
+            _ = release.ToUtf8Json();
         }
 
         await RunAsync(concurrency, 0, warmUp, OneAsync, null);

@@ -132,6 +132,28 @@ public sealed class ConsentVerifierTests : IDisposable
         await AssertReason(AccessReason.Expired, _s.Presentation(_s.Consent(unsecured: _s.UnsignedConsent(validFrom: ConsentScenario.Now.AddDays(-10), validUntil: ConsentScenario.Now.AddMinutes(-2)))));
 
     [Fact]
+    public async Task A_consent_presented_again_is_granted_with_the_same_credential_hash()
+    {
+        var consent = _s.Consent();
+        var first = await _s.DecideAsync(_s.Presentation(consent));
+
+        var again = await _s.DecideAsync(_s.Presentation(consent.DeepClone().AsObject()));
+
+        Assert.Equal((AccessReason.Granted, first.Evidence.CredentialHash), (again.Reason, again.Evidence.CredentialHash));
+    }
+
+    [Fact]
+    public async Task A_consent_altered_after_it_verified_once_is_refused_as_CredentialSignatureInvalid()
+    {
+        var consent = _s.Consent();
+        Assert.True((await _s.DecideAsync(_s.Presentation(consent))).Granted);
+        var altered = consent.DeepClone().AsObject();
+        altered["credentialSubject"]!["purposeOfUse"] = new JsonArray("TREAT", "HRESCH");
+
+        await AssertReason(AccessReason.CredentialSignatureInvalid, _s.Presentation(altered));
+    }
+
+    [Fact]
     public async Task Revoked()
     {
         _s.PublishStatusList(Bitstring.Create().With(ConsentScenario.StatusIndex, 1));

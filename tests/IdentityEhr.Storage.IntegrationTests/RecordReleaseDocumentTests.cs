@@ -14,6 +14,22 @@ public sealed class RecordReleaseDocumentTests
     private static readonly byte[] s_record = Encoding.UTF8.GetBytes("{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"synthetic\"}}");
 
     [Fact]
+    public void ToUtf8Json_writes_the_same_bytes_as_ToJson()
+    {
+        using var requester = PrivateKey.Generate(KeyType.X25519);
+        var recordId = Guid.CreateVersion7().ToString();
+        var dataKey = RecordCipher.NewDataKey();
+        var ciphertext = RecordCipher.Seal(dataKey, new RecordAddress(recordId, Patient, "Observation", 2), s_record);
+        var stored = new StoredRecord(recordId, 2, Patient, "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", "Observation",
+            ContentId.Of(ciphertext).Text, ciphertext.Length, Guid.CreateVersion7(), 7, DateTimeOffset.Parse("2026-11-21T10:00:00.5Z", System.Globalization.CultureInfo.InvariantCulture));
+        var release = RecordRelease.Create(stored, ciphertext, dataKey, new RecordRecipient(requester.PublicKey, "did:example:r#ka"), Guid.CreateVersion7());
+
+        var utf8 = release.ToUtf8Json();
+
+        Assert.Equal(Encoding.UTF8.GetBytes(release.ToJson().ToJsonString()), utf8);
+    }
+
+    [Fact]
     public void A_document_round_trips_and_no_character_edit_opens_to_other_bytes()
     {
         using var requester = PrivateKey.Generate(KeyType.X25519);

@@ -343,6 +343,72 @@ public sealed class VaultTests(PostgresFixture postgres)
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Releasing_a_FindReleasableAsync_read_gives_the_exact_bytes_and_logs_AccessGranted(bool directory)
+    {
+        await using var rig = await RigAsync(directory);
+        var stored = await rig.PutAsync(s_observation);
+        var found = await rig.Vault.FindReleasableAsync(stored.RecordId, cancellationToken: Ct);
+
+        var release = await rig.Vault.ReleaseFoundAsync(VaultRig.Request(stored), VaultRig.Granted, rig.Recipient, found, cancellationToken: Ct);
+
+        Assert.Equal(RecordOpenError.None, release.TryOpen(rig.Requester, out var plaintext));
+        Assert.Equal(s_observation, plaintext);
+        var grant = await rig.Store.FindAsync(release.EventId, Ct);
+        Assert.Equal((AuditEventType.AccessGranted, stored.RecordId), (grant!.Entry.Type, grant.Entry.Record));
+    }
+
+    [Fact]
+    public async Task Releasing_a_FindReleasableAsync_read_of_another_record_is_a_RequestMismatch_and_logs_nothing()
+    {
+        await using var rig = await RigAsync(directory: false);
+        var stored = await rig.PutAsync(s_observation);
+        var other = await rig.PutAsync(s_observation);
+        var found = await rig.Vault.FindReleasableAsync(other.RecordId, cancellationToken: Ct);
+        var before = (await rig.Store.Log.GetTreeStateAsync(Ct)).TreeSize;
+
+        var error = await Assert.ThrowsAsync<RecordVaultException>(() => rig.Vault.ReleaseFoundAsync(VaultRig.Request(stored), VaultRig.Granted, rig.Recipient, found, cancellationToken: Ct));
+
+        Assert.Equal((VaultError.RequestMismatch, before), (error.Error, (await rig.Store.Log.GetTreeStateAsync(Ct)).TreeSize));
+    }
+
+    [Fact]
+    public async Task An_erasure_committed_after_FindReleasableAsync_wins_over_the_release()
+    {
+        await using var rig = await RigAsync(directory: false);
+        var stored = await rig.PutAsync(s_observation);
+        var found = await rig.Vault.FindReleasableAsync(stored.RecordId, cancellationToken: Ct);
+        await rig.Vault.EraseAsync(stored.RecordId, VaultRig.Patient, Ct);
+
+        var error = await Assert.ThrowsAsync<RecordVaultException>(() => rig.Vault.ReleaseFoundAsync(VaultRig.Request(stored), VaultRig.Granted, rig.Recipient, found, cancellationToken: Ct));
+
+        Assert.Equal(VaultError.Erased, error.Error);
+    }
+
+    [Fact]
+    public async Task A_release_of_a_FindReleasableAsync_read_racing_an_erasure_either_comes_before_it_in_the_log_or_releases_nothing()
+    {
+        await using var rig = await RigAsync(directory: false);
+        for (var round = 0; round < 20; round++)
+        {
+            var stored = await rig.PutAsync(s_observation);
+            var found = await rig.Vault.FindReleasableAsync(stored.RecordId, cancellationToken: Ct);
+            var release = Task.Run(() => rig.Vault.ReleaseFoundAsync(VaultRig.Request(stored), VaultRig.Granted, rig.Recipient, found, cancellationToken: Ct), Ct);
+            var erase = Task.Run(() => rig.Vault.EraseAsync(stored.RecordId, VaultRig.Patient, Ct), Ct);
+            var erasedAt = (await erase).Records[0].Position;
+            try
+            {
+                var released = await release;
+                Assert.True((await rig.Store.FindAsync(released.EventId, Ct))!.Position < erasedAt, "a key left after its record's erasure");
+            }
+            catch (RecordVaultException e) when (e.Error == VaultError.Erased)
+            {
+            }
+        }
+    }
+
     [Fact]
     public async Task A_second_rotation_while_one_runs_is_refused()
     {

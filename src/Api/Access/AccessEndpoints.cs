@@ -85,16 +85,16 @@ internal static partial class AccessEndpoints
         return TypedResults.Created((string?)null, access.NewChallenge());
     }
 
-    private static Task<Results<ContentHttpResult, ProblemHttpResult>> AccessAsync(
+    private static Task<Results<FileContentHttpResult, ProblemHttpResult>> AccessAsync(
         string recordId, HttpContext http, AccessVerifier access, VaultService vault, DidResolver resolver, RateLimits limits, CancellationToken cancellationToken) =>
         DecideAsync(recordId, emergency: false, http, access, vault, resolver, limits, cancellationToken);
 
-    private static Task<Results<ContentHttpResult, ProblemHttpResult>> EmergencyAsync(
+    private static Task<Results<FileContentHttpResult, ProblemHttpResult>> EmergencyAsync(
         string recordId, HttpContext http, AccessVerifier access, VaultService vault, DidResolver resolver, RateLimits limits, CancellationToken cancellationToken) =>
         DecideAsync(recordId, emergency: true, http, access, vault, resolver, limits, cancellationToken);
 
     /// <summary>The one access path: consent-gated, or break-glass under an accreditation (then the reason's hash is logged).</summary>
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> DecideAsync(
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DecideAsync(
         string recordId, bool emergency, HttpContext http, AccessVerifier access, VaultService vault, DidResolver resolver, RateLimits limits,
         CancellationToken cancellationToken)
     {
@@ -115,10 +115,12 @@ internal static partial class AccessEndpoints
             return Problem(StatusCodes.Status400BadRequest, "bad-request", emergency ? "Not an emergency access request" : "Not an access request", complaint);
         }
 
-        StoredRecord record;
+        // Read once with what a release needs: the request names the record's patient and type, and a grant releases this very
+        // read (RecordVault still reads the version again after the AccessGranted append, so an erasure meanwhile wins).
+        ReleasableRecord found;
         try
         {
-            record = await vault.Vault.FindAsync(recordId, version, cancellationToken);
+            found = await vault.Vault.FindReleasableAsync(recordId, version, cancellationToken);
         }
         catch (RecordVaultException e)
         {
@@ -127,6 +129,7 @@ internal static partial class AccessEndpoints
                 : Problem(StatusCodes.Status404NotFound, "not-found", "No such record", e.Message);
         }
 
+        var record = found.Record;
         var request = new AccessRequest(Did.Parse(record.Patient), record.ResourceType, record.RecordId, purpose);
         var decision = emergency
             ? await access.Verifier.VerifyEmergencyAsync(presentation, request, cancellationToken)
@@ -165,8 +168,8 @@ internal static partial class AccessEndpoints
 
         try
         {
-            var release = await vault.Vault.ReleaseAsync(request, decision, recipient, record.Version, statedReason: statedReason, cancellationToken: cancellationToken);
-            return TypedResults.Content(release.ToJson().ToJsonString(), "application/json", Encoding.UTF8);
+            var release = await vault.Vault.ReleaseFoundAsync(request, decision, recipient, found, statedReason: statedReason, cancellationToken: cancellationToken);
+            return TypedResults.Bytes(release.ToUtf8Json(), "application/json; charset=utf-8");
         }
         catch (RecordVaultException e) when (e.Error == VaultError.Erased)
         {

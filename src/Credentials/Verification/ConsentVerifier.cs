@@ -26,6 +26,10 @@ public sealed class ConsentVerifier
     private static readonly SearchValues<byte> s_compactCharacters =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."u8);
 
+    // Consent signatures that verified (a provider presents the same consent with every access); why this is safe is in
+    // VerifiedProofCache. Only the consent's proof: the presentation's is fresh for each challenge.
+    private readonly VerifiedProofCache _verifiedConsents = new();
+
     private readonly DidResolver _resolver;
     private readonly ChallengeRegistry _challenges;
     private readonly IStatusListSource _statusLists;
@@ -428,7 +432,7 @@ public sealed class ConsentVerifier
             return new ConsentCheck(AccessReason.MalformedConsent, null, null, null, null);
         }
 
-        var check = await IssuerProof.VerifyAsync(credential, proof, _resolver, cancellationToken).ConfigureAwait(false);
+        var check = await IssuerProof.VerifyAsync(credential, proof, _resolver, _verifiedConsents, cancellationToken).ConfigureAwait(false);
         return check.Failure is { } failure
             ? new ConsentCheck(failure, null, consent.Patient.ToString(), check.SignerVersion, null)
             : new ConsentCheck(null, consent, consent.Patient.ToString(), check.SignerVersion, check.Hash);

@@ -50,12 +50,16 @@ public static class IssuerProof
             return new IssuerProofCheck(AccessReason.MalformedConsent, null, null, null, null, proofError.ToString());
         }
 
-        return await VerifyAsync(read, proof, resolver, cancellationToken).ConfigureAwait(false);
+        return await VerifyAsync(read, proof, resolver, verified: null, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Checks a Data Integrity credential whose model and proof the caller has already read (the hot path reads them once).</summary>
+    /// <summary>
+    /// Checks a Data Integrity credential whose model and proof the caller has already read (the hot path reads them once);
+    /// with a <paramref name="verified"/> cache, a signature that verified before under the same key is not verified again
+    /// (the key, its relationship and the issuer binding still are).
+    /// </summary>
     internal static async ValueTask<IssuerProofCheck> VerifyAsync(
-        VerifiableCredential read, DataIntegrityProof proof, DidResolver resolver, CancellationToken cancellationToken)
+        VerifiableCredential read, DataIntegrityProof proof, DidResolver resolver, VerifiedProofCache? verified, CancellationToken cancellationToken)
     {
         var credential = read.Json;
         var key = await ResolveKeyAsync(proof, VerificationRelationship.AssertionMethod, ProofOptions.AssertionMethod, resolver, cancellationToken).ConfigureAwait(false);
@@ -70,13 +74,21 @@ public static class IssuerProof
             return new IssuerProofCheck(AccessReason.IssuerKeyNotAssertionMethod, null, key.Did, key.Version, null, null);
         }
 
+        var digest = verified is null ? default : VerifiedProofCache.Of(credential, key.Did!, key.Version, key.Key!);
+        if (verified is not null && verified.TryGet(digest, out var remembered))
+        {
+            return new IssuerProofCheck(null, read, key.Did, key.Version, remembered, null);
+        }
+
         if (!EddsaJcs2022.TryVerify(credential, key.Key!, out _, out var documentHash, out var error))
         {
             var reason = error == DataIntegrityError.SignatureInvalid ? AccessReason.CredentialSignatureInvalid : AccessReason.MalformedConsent;
             return new IssuerProofCheck(reason, null, key.Did, key.Version, null, error.ToString());
         }
 
-        return new IssuerProofCheck(null, read, key.Did, key.Version, Convert.ToHexStringLower(documentHash), null);
+        var hash = Convert.ToHexStringLower(documentHash);
+        verified?.Add(digest, hash);
+        return new IssuerProofCheck(null, read, key.Did, key.Version, hash, null);
     }
 
     /// <summary>Checks a <c>vc+jwt</c> (or VC 1.1 JWT) credential.</summary>

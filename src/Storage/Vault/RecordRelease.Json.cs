@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
@@ -33,6 +35,48 @@ public sealed partial record RecordRelease
         ["key"] = Jwe,
         ["event"] = EventId.ToString(),
     };
+
+    /// <summary>Writes the release document as UTF-8 JSON, the same bytes as <see cref="ToJson"/> serialized, without building a tree.</summary>
+    /// <returns>The document's UTF-8 bytes.</returns>
+    public byte[] ToUtf8Json()
+    {
+        var ciphertext = Ciphertext.Span;
+        var buffer = new ArrayBufferWriter<byte>(Base64Url.GetEncodedLength(ciphertext.Length) + Jwe.Length + 1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("record");
+            writer.WriteString("record", Record.RecordId);
+            writer.WriteNumber("version", Record.Version);
+            writer.WriteString("patient", Record.Patient);
+            writer.WriteString("author", Record.Author);
+            writer.WriteString("resourceType", Record.ResourceType);
+            writer.WriteString("contentId", Record.ContentId);
+            writer.WriteNumber("length", Record.Length);
+            writer.WriteString("event", Record.EventId.ToString());
+            writer.WriteNumber("position", Record.Position);
+            writer.WriteString("storedAt", Record.StoredAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            writer.WriteEndObject();
+
+            // base64url needs no escaping: encode straight into a rented buffer rather than through a string.
+            var encoded = ArrayPool<byte>.Shared.Rent(Base64Url.GetEncodedLength(ciphertext.Length));
+            try
+            {
+                var length = Base64Url.EncodeToUtf8(ciphertext, encoded);
+                writer.WriteString("ciphertext", encoded.AsSpan(0, length));
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(encoded);
+            }
+
+            writer.WriteString("key", Jwe);
+            writer.WriteString("event", EventId.ToString());
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 
     /// <summary>Reads a release document strictly: every member present with its type, no duplicates, sizes bounded.</summary>
     /// <param name="json">The document's bytes.</param>

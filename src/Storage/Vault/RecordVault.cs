@@ -215,6 +215,52 @@ public sealed class RecordVault
         AccessRequest request, AccessDecision decision, RecordRecipient recipient, int? version = null, string? consent = null,
         string? statedReason = null, CancellationToken cancellationToken = default)
     {
+        var holder = CheckRelease(request, decision, recipient);
+        var stored = await ReadVersionAsync(CheckRecordId(request.RecordId), version, withCiphertext: true, cancellationToken).ConfigureAwait(false);
+        return await ReleaseAsync(request, decision, recipient, holder, stored, consent, statedReason, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads a stored version with everything a release needs, so that a caller who must know the record before deciding (its
+    /// patient and type) reads it once: pass the result to <see cref="ReleaseFoundAsync"/>.
+    /// </summary>
+    /// <param name="recordId">The record's id.</param>
+    /// <param name="version">The version, or <see langword="null"/> for the latest.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The version as read; its <see cref="ReleasableRecord.Record"/> is what <see cref="FindAsync"/> returns.</returns>
+    /// <exception cref="RecordVaultException"><see cref="VaultError.NotFound"/> or <see cref="VaultError.Erased"/>.</exception>
+    public async Task<ReleasableRecord> FindReleasableAsync(string recordId, int? version = null, CancellationToken cancellationToken = default) =>
+        new(await ReadVersionAsync(CheckRecordId(recordId), version, withCiphertext: true, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// Releases a version read by <see cref="FindReleasableAsync"/>, as <see cref="ReleaseAsync(AccessRequest, AccessDecision, RecordRecipient, int?, string?, string?, CancellationToken)"/>
+    /// does but without reading it again first: <c>AccessGranted</c> is appended before the key leaves, and the version is read
+    /// after the append, so an erasure committed since the first read still wins.
+    /// </summary>
+    /// <param name="request">What the verifier decided on: its patient, record id and resource type must be the record's.</param>
+    /// <param name="decision">The verifier's decision; only <see cref="AccessDecision.Granted"/> releases.</param>
+    /// <param name="recipient">The requester's key-agreement key.</param>
+    /// <param name="found">The version, as read by <see cref="FindReleasableAsync"/> of this vault.</param>
+    /// <param name="consent">The consent credential's id the decision rested on, for the audit entry (default: the decision's credential id).</param>
+    /// <param name="statedReason">For a break-glass access: the lowercase hex SHA-256 of the reason the provider stated.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The release.</returns>
+    /// <exception cref="RecordVaultException">
+    /// <see cref="VaultError.NotGranted"/>, <see cref="VaultError.Erased"/>, <see cref="VaultError.RequestMismatch"/>,
+    /// <see cref="VaultError.InvalidRecipient"/>, <see cref="VaultError.CiphertextMissing"/>, <see cref="VaultError.CiphertextAltered"/>,
+    /// <see cref="VaultError.UnknownCustodyKey"/> or <see cref="VaultError.KeyUnwrapFailed"/>.
+    /// </exception>
+    public async Task<RecordRelease> ReleaseFoundAsync(
+        AccessRequest request, AccessDecision decision, RecordRecipient recipient, ReleasableRecord found, string? consent = null,
+        string? statedReason = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(found);
+        var holder = CheckRelease(request, decision, recipient);
+        return await ReleaseAsync(request, decision, recipient, holder, found.Version, consent, statedReason, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string CheckRelease(AccessRequest request, AccessDecision decision, RecordRecipient recipient)
+    {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(decision);
         ArgumentNullException.ThrowIfNull(recipient);
@@ -228,14 +274,20 @@ public sealed class RecordVault
             throw new RecordVaultException(VaultError.InvalidRecipient, "A record's key is released only to an X25519 key-agreement key.");
         }
 
+        return holder;
+    }
+
+    private async Task<RecordRelease> ReleaseAsync(
+        AccessRequest request, AccessDecision decision, RecordRecipient recipient, string holder, StoredVersion stored, string? consent, string? statedReason,
+        CancellationToken cancellationToken)
+    {
         // The record must be what the decision was about before its key is touched.
-        var recordId = CheckRecordId(request.RecordId);
-        var stored = await ReadVersionAsync(recordId, version, withCiphertext: true, cancellationToken).ConfigureAwait(false);
+        var recordId = stored.Record.RecordId;
         var record = stored.Record;
-        if (record.Patient != request.Patient.ToString() || record.ResourceType != request.RecordType)
+        if (record.RecordId != request.RecordId || record.Patient != request.Patient.ToString() || record.ResourceType != request.RecordType)
         {
             throw new RecordVaultException(
-                VaultError.RequestMismatch, $"The decision covers a {request.RecordType} of another patient or type than record {record.RecordId}.");
+                VaultError.RequestMismatch, $"The decision covers a {request.RecordType} of another record, patient or type than record {record.RecordId}.");
         }
 
         stored = await UnwrapOrRereadAsync(stored, cancellationToken).ConfigureAwait(false);
@@ -778,7 +830,7 @@ public sealed class RecordVault
     }
 
     /// <summary>A version as read: its metadata, its wrapped key and ciphertext (when asked for), its unwrapped key (in memory only).</summary>
-    private sealed record StoredVersion(StoredRecord Record, string? CustodyKeyId, byte[]? WrappedKey, byte[]? Ciphertext, byte[]? DataKey);
+    internal sealed record StoredVersion(StoredRecord Record, string? CustodyKeyId, byte[]? WrappedKey, byte[]? Ciphertext, byte[]? DataKey);
 
     /// <summary>A ring and the operations using it, so a rotation waits for stores that took the old ring before it sweeps.</summary>
     private sealed class KeyUse(CustodyKeyRing ring)
