@@ -41,7 +41,9 @@ public sealed partial record RecordRelease
     public byte[] ToUtf8Json()
     {
         var ciphertext = Ciphertext.Span;
-        var buffer = new ArrayBufferWriter<byte>(Base64Url.GetEncodedLength(ciphertext.Length) + Jwe.Length + 1024);
+        // Room for everything without growing: Utf8JsonWriter asks for six times a string's length (its escaped worst case)
+        // before writing it, so the JWE and the metadata strings need that much headroom; the ciphertext is written raw.
+        var buffer = new ArrayBufferWriter<byte>(Base64Url.GetEncodedLength(ciphertext.Length) + 6 * (Jwe.Length + 512) + 1024);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
@@ -58,12 +60,16 @@ public sealed partial record RecordRelease
             writer.WriteString("storedAt", Record.StoredAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
             writer.WriteEndObject();
 
-            // base64url needs no escaping: encode straight into a rented buffer rather than through a string.
-            var encoded = ArrayPool<byte>.Shared.Rent(Base64Url.GetEncodedLength(ciphertext.Length));
+            // base64url needs no escaping: encode straight into a rented buffer, quoted, and write it raw. (WriteString would
+            // ask the buffer for six times the value's length, room for escaping that cannot occur, and grow it to that.)
+            var encoded = ArrayPool<byte>.Shared.Rent(Base64Url.GetEncodedLength(ciphertext.Length) + 2);
             try
             {
-                var length = Base64Url.EncodeToUtf8(ciphertext, encoded);
-                writer.WriteString("ciphertext", encoded.AsSpan(0, length));
+                encoded[0] = (byte)'"';
+                var length = Base64Url.EncodeToUtf8(ciphertext, encoded.AsSpan(1));
+                encoded[length + 1] = (byte)'"';
+                writer.WritePropertyName("ciphertext");
+                writer.WriteRawValue(encoded.AsSpan(0, length + 2), skipInputValidation: true);
             }
             finally
             {
