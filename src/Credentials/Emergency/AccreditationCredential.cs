@@ -154,7 +154,7 @@ public sealed class AccreditationCredential
         }
 
         if (!credential.Subjects[0].TryGetProperty("purposeOfUse", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() is 0 or > 2
-            || list.EnumerateArray().Any(p => p.ValueKind != JsonValueKind.String || !EmergencyPurposes.Contains(p.GetString()!, StringComparer.Ordinal)))
+            || list.EnumerateArray().Any(p => JsonText.String(p) is not { } purpose || !EmergencyPurposes.Contains(purpose, StringComparer.Ordinal)))
         {
             return "credentialSubject.purposeOfUse must list ETREAT and/or BTG.";
         }
@@ -166,7 +166,7 @@ public sealed class AccreditationCredential
             return "An accreditation's credentialStatus, if any, is one BitstringStatusListEntry for revocation.";
         }
 
-        purposes = [.. list.EnumerateArray().Select(p => p.GetString()!).Distinct(StringComparer.Ordinal)];
+        purposes = [.. list.EnumerateArray().Select(p => JsonText.String(p)!).Distinct(StringComparer.Ordinal)];
         return "";
     }
 }
