@@ -22,12 +22,8 @@ internal sealed class AccessVerifier
         _time = time;
         _challenges = new ChallengeRegistry(time, ChallengeLifetime);
         Domain = origin.Url?.Host ?? DefaultDomain;
-        Accreditors = accreditors.Accreditors;
         Verifier = new ConsentVerifier(resolver, _challenges, statusLists, new VerifierOptions(Domain) { TrustedAccreditors = accreditors.Accreditors }, time);
     }
-
-    /// <summary>Gets the DIDs whose accreditations allow break-glass access.</summary>
-    public IReadOnlyList<string> Accreditors { get; }
 
     /// <summary>Gets the domain presentations must be signed for.</summary>
     public string Domain { get; }

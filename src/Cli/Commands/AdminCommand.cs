@@ -63,7 +63,7 @@ internal static class AdminCommand
                     throw new CliException(ExitCodes.UsageError, e.Message);
                 }
 
-                var options = new ProofOptions($"{did}#{key.PublicKey.ExportMultikey()}", ProofOptions.AssertionMethod, now);
+                var options = new ProofOptions(WalletKeys.KeyId(did, key), ProofOptions.AssertionMethod, now);
                 await CredentialFiles.WriteAsync(context, EddsaJcs2022.Sign(credential, options, key), parse.GetValue(output));
             }
         }));

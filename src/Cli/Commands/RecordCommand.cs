@@ -59,9 +59,9 @@ internal static class RecordCommand
             using (var client = ServiceClient.For(context, parse))
             {
                 var answer = recordId is null
-                    ? await client.SendSignedAsync(HttpMethod.Post, $"/records?patient={patientText}", body, "application/fhir+json", key, KeyId(did, key), cancellationToken)
-                    : await client.SendSignedAsync(HttpMethod.Put, $"/records/{recordId}", body, "application/fhir+json", key, KeyId(did, key), cancellationToken);
-                var stored = Answer(answer);
+                    ? await client.SendSignedAsync(HttpMethod.Post, $"/records?patient={patientText}", body, "application/fhir+json", key, WalletKeys.KeyId(did, key), cancellationToken)
+                    : await client.SendSignedAsync(HttpMethod.Put, $"/records/{recordId}", body, "application/fhir+json", key, WalletKeys.KeyId(did, key), cancellationToken);
+                var stored = ServiceClient.Json(answer);
                 if (parse.GetValue(context.Json))
                 {
                     await context.Output.WriteLineAsync(stored.ToJsonString(s_indented));
@@ -105,7 +105,7 @@ internal static class RecordCommand
             using (var client = ServiceClient.For(context, parse))
             {
                 var path = recordId is null ? $"/patients/{did}/records" : $"/records/{recordId}";
-                var answer = Answer(await client.SendSignedAsync(HttpMethod.Delete, path, null, null, key, KeyId(did, key), cancellationToken));
+                var answer = ServiceClient.Json(await client.SendSignedAsync(HttpMethod.Delete, path, null, null, key, WalletKeys.KeyId(did, key), cancellationToken));
                 if (parse.GetValue(context.Json))
                 {
                     await context.Output.WriteLineAsync(answer.ToJsonString(s_indented));
@@ -280,7 +280,7 @@ internal static class RecordCommand
 
     private static async Task<(string Nonce, string Domain)> ChallengeAsync(ServiceClient client, CancellationToken cancellationToken)
     {
-        var challenge = Answer(await client.PostAsync("/access/challenges", "{}"u8.ToArray(), cancellationToken));
+        var challenge = ServiceClient.Json(await client.PostAsync("/access/challenges", "{}"u8.ToArray(), cancellationToken));
         return challenge["challenge"]?.GetValue<string>() is { } nonce && challenge["domain"]?.GetValue<string>() is { } domain
             ? (nonce, domain)
             : throw new CliException(ExitCodes.Unavailable, "the service's challenge has no challenge or domain");
@@ -302,7 +302,7 @@ internal static class RecordCommand
                     throw new CliException(ExitCodes.UsageError, "--patient must be a DID");
                 }
 
-                var body = await client.SendSignedAsync(HttpMethod.Get, $"/patients/{whose}/records", null, null, key, KeyId(did, key), cancellationToken);
+                var body = await client.SendSignedAsync(HttpMethod.Get, $"/patients/{whose}/records", null, null, key, WalletKeys.KeyId(did, key), cancellationToken);
                 var records = JsonNode.Parse(body) as JsonArray ?? throw new CliException(ExitCodes.Unavailable, "the service's answer is not a list");
                 if (parse.GetValue(context.Json))
                 {
@@ -320,8 +320,4 @@ internal static class RecordCommand
         }));
         return command;
     }
-
-    private static string KeyId(Did did, IdentityEhr.Identity.Keys.PrivateKey key) => WalletKeys.KeyId(did, key);
-
-    private static JsonObject Answer(byte[] body) => ServiceClient.Json(body);
 }
